@@ -1,0 +1,4 @@
+export { openapi } from './document.js';
+export { SpecValidator, specValidator, type ExchangeToCheck, type RouteMatch } from './validator.js';
+export { operations, type Operation, type OperationId } from '../generated/operations.js';
+export type { paths, components, operations as operationTypes } from '../generated/schema.js';
