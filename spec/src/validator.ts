@@ -3,7 +3,7 @@
  * status one the operation declares, do the required headers appear, and does the body match
  * the schema. The server's tests, the conformance suite and the example checks all use it.
  */
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { openapi } from './document.js';
 
@@ -122,7 +122,7 @@ export class SpecValidator {
       }
       const schema = header.schema ?? {};
       const typed = schema.type === 'integer' || schema.type === 'number' ? Number(value) : value;
-      const headerPointer = `${pointerBase}/headers/${name}/schema`;
+      const headerPointer = `${declared.$ref ?? pointerBase}/headers/${name}/schema`;
       const errors = rawHeader.$ref ? this.validateAgainst(`${rawHeader.$ref}/schema`, typed) : this.validateAgainst(headerPointer, typed);
       problems.push(...errors.map((e) => `${where}: header ${name}=${value}: ${e}`));
     }
@@ -146,11 +146,10 @@ export class SpecValidator {
   }
 
   private compile(pointer: string): ValidateFunction {
-    let validate = this.compiled.get(pointer);
-    if (!validate) {
-      validate = this.ajv.compile({ $ref: `${documentId}${pointer}` });
-      this.compiled.set(pointer, validate);
-    }
+    const cached = this.compiled.get(pointer);
+    if (cached) return cached;
+    const validate = this.ajv.compile({ $ref: `${documentId}${pointer}` });
+    this.compiled.set(pointer, validate);
     return validate;
   }
 }

@@ -33,7 +33,7 @@ describe('the OpenAPI document', () => {
 
   it.each(allOperations.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))(
     '%s is documented for a reader and declares its failures',
-    (_name, { method, op }) => {
+    (_name, { method, op, item }) => {
       expect(op.summary, 'summary').toBeTruthy();
       expect(op.description, 'description').toBeTruthy();
       const authenticated = !(Array.isArray(op.security) && op.security.length === 0);
@@ -50,6 +50,9 @@ describe('the OpenAPI document', () => {
         expect(statuses).toEqual(expect.arrayContaining(['409', '422']));
       }
       if (op.requestBody) expect(statuses).toEqual(expect.arrayContaining(['400', '413', '415']));
+      // A malformed id or query value is a 400 that names the parameter.
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve);
+      if (params.some((p: Json) => p.in === 'path' || p.in === 'query')) expect(statuses).toContain('400');
       for (const [status, raw] of Object.entries(op.responses as Json)) {
         const response = resolve(raw as Json);
         expect(response.headers?.['X-Request-Id'], `${status} X-Request-Id`).toBeDefined();
