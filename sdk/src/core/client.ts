@@ -1,0 +1,110 @@
+/**
+ * Wires config, retrying fetch and openapi-fetch together. Generic over `Paths` (the generated OpenAPI
+ * types), so the resource layer only names paths and maps results.
+ */
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { credentialHint, resolveConfig, type ClientOptions, type ResolvedConfig } from './config.js';
+import { APIError, APIUserAbortError, TesseraError } from './errors.js';
+import { readResponseMeta, type ResponseMeta } from './headers.js';
+import type { RandomSource, Sleep } from './retry.js';
+import { createRetryingFetch, type RetryingFetch } from './transport.js';
+import { VERSION } from '../version.js';
+
+export const CLIENT_HEADER = 'X-Tessera-Client';
+
+/** Hooks for tests and unusual runtimes; not needed in normal use. */
+export interface TransportInternals {
+  sleep?: Sleep;
+  random?: RandomSource;
+  now?: () => number;
+  idempotencyKey?: () => string;
+  /** Where environment variables and browser detection look. Default `globalThis`. */
+  globals?: object;
+}
+
+/** The resolved configuration without the secret. */
+export type PublicConfig = Omit<ResolvedConfig, 'apiKey' | 'fetch'> & {
+  /** Safe-to-log hint of the credential (`sk_live_abc1…wxyz`). */
+  keyHint: string;
+};
+
+export interface Transport {
+  readonly config: PublicConfig;
+  /** The retrying fetch; usable on its own for requests outside the typed client. */
+  readonly fetch: RetryingFetch;
+  /** An openapi-fetch client for `Paths`, with base URL, retries, default headers and auth. */
+  createTypedClient<Paths extends {}>(): Client<Paths>;
+}
+
+/** Sets `Authorization: Bearer <key>` unless the call set its own. Edits the headers in place so per-request options on the Request survive. */
+export function authMiddleware(apiKey: string): Middleware {
+  return {
+    onRequest({ request }) {
+      if (!request.headers.has('authorization')) request.headers.set('Authorization', `Bearer ${apiKey}`);
+    },
+  };
+}
+
+export function createTransport(options: ClientOptions = {}, internals: TransportInternals = {}): Transport {
+  const { apiKey, fetch: baseFetch, ...rest } = resolveConfig(options, internals.globals);
+  const fetch = createRetryingFetch({
+    fetch: baseFetch,
+    maxRetries: rest.maxRetries,
+    maxRetryDelay: rest.maxRetryDelay,
+    timeout: rest.timeout,
+    sleep: internals.sleep,
+    random: internals.random,
+    now: internals.now,
+    idempotencyKey: internals.idempotencyKey,
+  });
+  const headers = { Accept: 'application/json', [CLIENT_HEADER]: `tessera-sdk/${VERSION}`, ...rest.defaultHeaders };
+  const auth = authMiddleware(apiKey);
+  const config: PublicConfig = Object.freeze({ ...rest, keyHint: credentialHint(apiKey) });
+
+  return {
+    config,
+    fetch,
+    createTypedClient<Paths extends {}>() {
+      const client = createClient<Paths>({ baseUrl: rest.baseURL, fetch, headers });
+      client.use(auth);
+      return client;
+    },
+  };
+}
+
+/** openapi-fetch's result shape. */
+export interface FetchResultLike {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** The success data type of an openapi-fetch result. */
+export type DataOf<R> = R extends { data: infer D } ? D : never;
+
+async function settle<R extends FetchResultLike>(result: R | Promise<R>): Promise<R> {
+  try {
+    return await result;
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
+    // Errors raised after the response arrived (body read aborted, invalid JSON) still surface as TesseraErrors.
+    if ((error as { name?: unknown } | null)?.name === 'AbortError') throw new APIUserAbortError({ cause: error });
+    throw new TesseraError(`Request failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** The data of a successful openapi-fetch call; throws the matching `APIError` subclass otherwise. */
+export async function dataOrThrow<R extends FetchResultLike>(result: R | Promise<R>): Promise<DataOf<R>> {
+  const { data, error, response } = await settle(result);
+  if (!response.ok) throw APIError.from(response, error);
+  return data as DataOf<R>;
+}
+
+/** Like `dataOrThrow`, plus the raw response and its Tessera metadata (request id, rate limit, replay flag). */
+export async function dataWithResponse<R extends FetchResultLike>(
+  result: R | Promise<R>,
+): Promise<{ data: DataOf<R>; response: Response; meta: ResponseMeta }> {
+  const { data, error, response } = await settle(result);
+  if (!response.ok) throw APIError.from(response, error);
+  return { data: data as DataOf<R>, response, meta: readResponseMeta(response) };
+}
