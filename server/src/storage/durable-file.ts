@@ -1,0 +1,186 @@
+/**
+ * Durable, atomic file primitives.
+ *
+ * A data file is only ever replaced whole: the new content goes to a unique temporary file in the
+ * same folder, is fsynced, renamed over the target (atomic on POSIX within one file system), and
+ * the folder itself is fsynced so that the rename survives a power loss. A reader therefore sees
+ * either the complete old content or the complete new content, never a mix.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+/** The file exists but its content cannot be used. It is never overwritten by Tessera. */
+export class CorruptDataFileError extends Error {
+  readonly code = 'corrupt_data_file';
+  readonly path: string;
+  readonly reason: string;
+
+  constructor(filePath: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      `Data file ${filePath} is unusable: ${reason}. Tessera left it untouched and will not overwrite it. ` +
+        `To recover, restore the file from a backup, or move it aside (for example ` +
+        `mv "${filePath}" "${filePath}.corrupt") to start again with empty data, then start the server again.`,
+      options,
+    );
+    this.name = 'CorruptDataFileError';
+    this.path = filePath;
+    this.reason = reason;
+  }
+}
+
+/** The file could not be read at all (permissions, it is a folder, I/O error). */
+export class UnreadableDataFileError extends Error {
+  readonly code = 'unreadable_data_file';
+  readonly path: string;
+
+  constructor(filePath: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Cannot read data file ${filePath} (${detail}). Check that it is a regular file and that the user ` +
+        `running Tessera may read and write it and its folder.`,
+      { cause },
+    );
+    this.name = 'UnreadableDataFileError';
+    this.path = filePath;
+  }
+}
+
+export interface WriteFileDurablyOptions {
+  /** Permission bits of the written file. Default 0o600: data files hold secrets' digests. */
+  mode?: number;
+}
+
+/** The signature of {@link writeFileDurably}; injectable so tests can count or fail writes. */
+export type DurableFileWriter = (filePath: string, data: string | Uint8Array) => Promise<void>;
+
+const TEMP_SUFFIX = '.tmp';
+
+function tempPrefixFor(filePath: string): string {
+  return `.${path.basename(filePath)}.`;
+}
+
+/** `.name.<pid>.<random>.tmp` in the target's folder (same file system, so rename is atomic). */
+export function tempPathFor(filePath: string): string {
+  const random = randomBytes(6).toString('hex');
+  return path.join(path.dirname(filePath), `${tempPrefixFor(filePath)}${process.pid}.${random}${TEMP_SUFFIX}`);
+}
+
+function isTempFileOf(filePath: string, candidate: string): boolean {
+  const prefix = tempPrefixFor(filePath);
+  if (!candidate.startsWith(prefix) || !candidate.endsWith(TEMP_SUFFIX)) return false;
+  const middle = candidate.slice(prefix.length, candidate.length - TEMP_SUFFIX.length);
+  return /^\d+\.[0-9a-f]+$/.test(middle);
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+/**
+ * fsync a folder so that a rename, creation or deletion inside it is durable. Some file systems
+ * (and Windows) cannot fsync a folder; there is nothing better to do there, so those specific
+ * refusals are ignored while real I/O errors still propagate.
+ */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (error) {
+    if (process.platform === 'win32' && (errnoCode(error) === 'EPERM' || errnoCode(error) === 'EISDIR')) return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && !(process.platform === 'win32' && code === 'EPERM')) throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replace `filePath` with `data` atomically and durably: temp file, fsync, rename, fsync folder.
+ * If anything fails before the rename, the target is untouched and the temp file is removed.
+ */
+export async function writeFileDurably(
+  filePath: string,
+  data: string | Uint8Array,
+  options: WriteFileDurablyOptions = {},
+): Promise<void> {
+  const tempPath = tempPathFor(filePath);
+  // 'wx': never follow or reuse an existing file at the temp path.
+  const handle = await open(tempPath, 'wx', options.mode ?? 0o600);
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tempPath, filePath);
+  } catch (error) {
+    await rm(tempPath, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await fsyncDirectory(path.dirname(filePath));
+}
+
+/**
+ * Remove temp files left by a crash during {@link writeFileDurably} for this target. Safe because
+ * a temp file is only ever renamed into place complete: a leftover one was never acknowledged.
+ * Call it when opening the file, before any writer for the same target exists in this process
+ * (the data-folder lock guarantees no other process writes it). Returns the removed names.
+ */
+export async function removeLeftoverTempFiles(filePath: string): Promise<string[]> {
+  const dir = path.dirname(filePath);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+  const leftovers = names.filter((name) => isTempFileOf(filePath, name));
+  for (const name of leftovers) await rm(path.join(dir, name), { force: true });
+  return leftovers;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Read and parse a JSON file. `undefined` when it does not exist; {@link CorruptDataFileError}
+ * when it is empty, truncated, not UTF-8 or not JSON; {@link UnreadableDataFileError} when it
+ * cannot be read. Never modifies the file.
+ */
+export async function readJsonFile(filePath: string): Promise<unknown> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(filePath);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw new UnreadableDataFileError(filePath, error);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (error) {
+    throw new CorruptDataFileError(filePath, 'it is not valid UTF-8 text', { cause: error });
+  }
+  if (text.trim() === '') {
+    throw new CorruptDataFileError(filePath, `it is empty (${bytes.byteLength} bytes)`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const truncated = /end of (JSON )?input|Unterminated/i.test(message);
+    const reason = truncated
+      ? `it looks truncated and is not valid JSON (${message})`
+      : `it is not valid JSON (${message})`;
+    throw new CorruptDataFileError(filePath, reason, { cause: error });
+  }
+}

@@ -1,0 +1,166 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+import type { Awaitable } from './awaitable.js';
+import {
+  INVALID_IDEMPOTENCY_KEY_CODE,
+  InvalidIdempotencyKeyError,
+  idempotencyFingerprint,
+  idempotencyKeyProblem,
+  type IdempotencyBeginResult,
+  type IdempotencyStore,
+} from './idempotency.js';
+import type { ProblemFactory } from './problem.js';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+/** Set to `true` on a response that is a replay of a stored one. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+export const IDEMPOTENCY_KEY_REUSED_CODE = 'idempotency_key_reused';
+export const IDEMPOTENCY_REQUEST_IN_FLIGHT_CODE = 'idempotency_request_in_flight';
+
+/**
+ * Response headers worth replaying. Everything else is either per-response (`X-Request-Id`,
+ * `Date`, rate-limit state, set by outer middleware on the replay itself) or recomputed by the
+ * server (`Content-Length`).
+ */
+export const DEFAULT_REPLAYED_HEADERS: readonly string[] = ['content-type', 'location', 'content-language'];
+
+/**
+ * Client errors that are NOT stored, so that a retry with the same key runs the request again:
+ * - 400, 413, 415, 422: the request was refused by validation before doing anything; the client
+ *   is expected to fix it, and a fixed body under the same key must not then be a 422 "reused".
+ * - 401, 403: credentials and permissions can change (a scope gets granted) and nothing happened.
+ * - 408, 429: transient by definition; the retry is the whole point.
+ */
+export const UNSTORED_CLIENT_ERROR_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 408, 413, 415, 422, 429]);
+
+/**
+ * Default storage rule: store every final response below 500 except the client errors above.
+ * 2xx (and any 3xx) are the side effects we promised to do once; other 4xx (404, 409, …) are
+ * outcomes of a request that actually ran, and replaying them keeps retries consistent. 5xx are
+ * never stored: the failure may be transient and the retry deserves a fresh attempt.
+ */
+export function isStorableIdempotentStatus(status: number): boolean {
+  return status >= 200 && status < 500 && !UNSTORED_CLIENT_ERROR_STATUSES.has(status);
+}
+
+export interface IdempotencyMiddlewareOptions {
+  store: IdempotencyStore;
+  /**
+   * The credential's identity (e.g. `key:<api key id>` or `member:<id>`), typically read from what
+   * the auth middleware stored on the context. `undefined` = no idempotency for this request.
+   */
+  scopeOf: (c: Context) => Awaitable<string | undefined>;
+  problem: ProblemFactory;
+  /** Lower-case names of response headers stored and replayed. Default DEFAULT_REPLAYED_HEADERS. */
+  replayHeaders?: readonly string[];
+  /** Which statuses are stored. Default isStorableIdempotentStatus. */
+  shouldStore?: (status: number) => boolean;
+  /** Methods the header applies to. Default `['POST']`; other methods ignore the header. */
+  methods?: readonly string[];
+}
+
+/** Statuses whose responses must not carry a body (the Response constructor rejects one). */
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Honours `Idempotency-Key` on POST. Mount it after authentication (it needs the scope) and after
+ * any body-size limit (it reads the body), and before the route handlers.
+ *
+ * The body is read with `c.req.arrayBuffer()`, which Hono caches on the HonoRequest: the
+ * validator and the handler's `c.req.json()` / `c.req.text()` are then served from that cache.
+ * Handlers must therefore use the HonoRequest accessors, not `c.req.raw.json()`.
+ */
+export function idempotency(options: IdempotencyMiddlewareOptions): MiddlewareHandler {
+  const { store, scopeOf, problem } = options;
+  const replayHeaders = (options.replayHeaders ?? DEFAULT_REPLAYED_HEADERS).map((name) => name.toLowerCase());
+  const shouldStore = options.shouldStore ?? isStorableIdempotentStatus;
+  const methods = new Set((options.methods ?? ['POST']).map((method) => method.toUpperCase()));
+
+  const invalidKey = (c: Context, detail: string) =>
+    problem(c, { status: 400, code: INVALID_IDEMPOTENCY_KEY_CODE, title: 'Invalid idempotency key', detail });
+
+  return async (c, next) => {
+    if (!methods.has(c.req.method)) return next();
+    const key = c.req.header(IDEMPOTENCY_KEY_HEADER);
+    if (key === undefined) return next();
+    const keyProblem = idempotencyKeyProblem(key);
+    if (keyProblem !== undefined) return invalidKey(c, keyProblem);
+    const scope = await scopeOf(c);
+    if (scope === undefined) return next();
+
+    const url = new URL(c.req.url);
+    const fingerprint = idempotencyFingerprint({
+      method: c.req.method,
+      path: `${url.pathname}${url.search}`,
+      body: new Uint8Array(await c.req.arrayBuffer()),
+    });
+
+    let outcome: IdempotencyBeginResult;
+    try {
+      outcome = await store.begin(scope, key, fingerprint);
+    } catch (error) {
+      if (error instanceof InvalidIdempotencyKeyError) return invalidKey(c, error.message);
+      throw error;
+    }
+
+    switch (outcome.kind) {
+      case 'replay': {
+        const { status, headers, body } = outcome.response;
+        const replayed = { ...headers, [IDEMPOTENT_REPLAYED_HEADER]: 'true' };
+        // c.body (not `new Response`) so headers prepared by outer middleware, such as the
+        // request id, are kept on the replay.
+        return NULL_BODY_STATUSES.has(status)
+          ? c.body(null, status as StatusCode, replayed)
+          : c.body(body, status as ContentfulStatusCode, replayed);
+      }
+      case 'mismatch':
+        return problem(c, {
+          status: 422,
+          code: IDEMPOTENCY_KEY_REUSED_CODE,
+          title: 'Idempotency key reused',
+          detail:
+            'This Idempotency-Key was already used for a different request (method, path or body). ' +
+            'Use a new key for a new request.',
+        });
+      case 'in_flight':
+        return problem(c, {
+          status: 409,
+          code: IDEMPOTENCY_REQUEST_IN_FLIGHT_CODE,
+          title: 'Request with this idempotency key in progress',
+          detail:
+            'A request with this Idempotency-Key is still being processed. Retry after it has completed ' +
+            'to receive its response.',
+        });
+      case 'proceed':
+        break;
+    }
+
+    try {
+      await next();
+    } catch (error) {
+      // Reached only when the app's error handler rethrows; nothing trustworthy to store.
+      await store.abandon(scope, key);
+      throw error;
+    }
+
+    const response = c.res;
+    if (!shouldStore(response.status)) {
+      await store.abandon(scope, key);
+      return;
+    }
+    let body: string;
+    try {
+      // clone(): the original body still has to stream to the client.
+      body = await response.clone().text();
+    } catch (error) {
+      await store.abandon(scope, key);
+      throw error;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of replayHeaders) {
+      const value = response.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    await store.complete(scope, key, { status: response.status, headers, body });
+  };
+}

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from './clock.js';
+import {
+  assertValidIdempotencyKey,
+  canonicalJson,
+  DEFAULT_IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS,
+  idempotencyFingerprint,
+  InMemoryIdempotencyStore,
+  InvalidIdempotencyKeyError,
+  type StoredResponse,
+} from './idempotency.js';
+
+const HOUR = 3_600_000;
+const created: StoredResponse = {
+  status: 201,
+  headers: { 'content-type': 'application/json', location: '/v1/things/1' },
+  body: '{"id":"1"}',
+};
+
+function setup(options: { ttlMs?: number; maxEntries?: number; sweepIntervalMs?: number } = {}) {
+  const clock = new ManualClock();
+  const store = new InMemoryIdempotencyStore({ clock, ...options });
+  return { clock, store };
+}
+
+describe('InMemoryIdempotencyStore', () => {
+  it('lets the first request proceed and replays its stored response afterwards', () => {
+    const { store } = setup();
+    expect(store.begin('key_1', 'idem-1', 'fp-a')).toEqual({ kind: 'proceed' });
+    store.complete('key_1', 'idem-1', created);
+    expect(store.begin('key_1', 'idem-1', 'fp-a')).toEqual({ kind: 'replay', response: created });
+    expect(store.begin('key_1', 'idem-1', 'fp-a')).toEqual({ kind: 'replay', response: created });
+  });
+
+  it('answers in_flight to the same request while the first has not completed', () => {
+    const { store } = setup();
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('proceed');
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('in_flight');
+  });
+
+  it('answers mismatch to a different request under a used key, in flight or completed', () => {
+    const { store } = setup();
+    store.begin('key_1', 'idem-1', 'fp-a');
+    expect(store.begin('key_1', 'idem-1', 'fp-b').kind).toBe('mismatch');
+    store.complete('key_1', 'idem-1', created);
+    expect(store.begin('key_1', 'idem-1', 'fp-b').kind).toBe('mismatch');
+    // …and the stored response is still there for the original request.
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('replay');
+  });
+
+  it('keeps scopes apart: two credentials may use the same key', () => {
+    const { store } = setup();
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('proceed');
+    store.complete('key_1', 'idem-1', created);
+    expect(store.begin('key_2', 'idem-1', 'fp-a').kind).toBe('proceed');
+    expect(store.begin('key_2', 'idem-1', 'fp-b').kind).toBe('mismatch');
+    // Scope/key boundaries cannot be forged by shifting characters between them.
+    expect(store.begin('key_1:idem', '-1', 'fp-a').kind).toBe('proceed');
+    expect(store.begin('key_1', ':idem-1', 'fp-a').kind).toBe('proceed');
+  });
+
+  it('expires a completed response 24 h after completion, not after the start', () => {
+    const { clock, store } = setup();
+    store.begin('key_1', 'idem-1', 'fp-a');
+    clock.advance(30_000);
+    store.complete('key_1', 'idem-1', created);
+    clock.advance(24 * HOUR - 1);
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('replay');
+    clock.advance(1);
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('proceed');
+  });
+
+  it('lets an expired key be reused for a different request', () => {
+    const { clock, store } = setup();
+    store.begin('key_1', 'idem-1', 'fp-a');
+    store.complete('key_1', 'idem-1', created);
+    clock.advance(24 * HOUR);
+    expect(store.begin('key_1', 'idem-1', 'fp-b').kind).toBe('proceed');
+  });
+
+  it('honours a configured TTL', () => {
+    const { clock, store } = setup({ ttlMs: 60_000 });
+    store.begin('key_1', 'idem-1', 'fp-a');
+    store.complete('key_1', 'idem-1', created);
+    clock.advance(59_999);
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('replay');
+    clock.advance(1);
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('proceed');
+  });
+
+  it('abandon releases an in-flight key so the retry runs again', () => {
+    const { store } = setup();
+    store.begin('key_1', 'idem-1', 'fp-a');
+    store.abandon('key_1', 'idem-1');
+    expect(store.size).toBe(0);
+    expect(store.begin('key_1', 'idem-1', 'fp-b').kind).toBe('proceed');
+  });
+
+  it('abandon never erases a completed response', () => {
+    const { store } = setup();
+    store.begin('key_1', 'idem-1', 'fp-a');
+    store.complete('key_1', 'idem-1', created);
+    store.abandon('key_1', 'idem-1');
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('replay');
+  });
+
+  it('complete is a no-op unless the key is in flight', () => {
+    const { store } = setup();
+    store.complete('key_1', 'never-begun', created);
+    expect(store.size).toBe(0);
+    store.begin('key_1', 'idem-1', 'fp-a');
+    store.complete('key_1', 'idem-1', created);
+    store.complete('key_1', 'idem-1', { status: 500, headers: {}, body: 'late' });
+    expect(store.begin('key_1', 'idem-1', 'fp-a')).toEqual({ kind: 'replay', response: created });
+  });
+
+  it('stores a snapshot: later changes to the caller’s object are not replayed', () => {
+    const { store } = setup();
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    store.begin('key_1', 'idem-1', 'fp-a');
+    store.complete('key_1', 'idem-1', { status: 200, headers, body: '{}' });
+    headers['content-type'] = 'text/html';
+    const outcome = store.begin('key_1', 'idem-1', 'fp-a');
+    expect(outcome.kind === 'replay' && outcome.response.headers['content-type']).toBe('application/json');
+  });
+
+  it('treats an in-flight entry as abandoned after the in-flight timeout', () => {
+    const { clock, store } = setup();
+    store.begin('key_1', 'idem-1', 'fp-a');
+    clock.advance(DEFAULT_IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS - 1);
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('in_flight');
+    clock.advance(1);
+    expect(store.begin('key_1', 'idem-1', 'fp-a').kind).toBe('proceed');
+  });
+
+  it('rejects malformed keys with a typed error', () => {
+    const { store } = setup();
+    for (const bad of ['', 'x'.repeat(256), 'naïve', 'tab\there', 'new\nline', '\u0000', 'emoji-🙂']) {
+      expect(() => store.begin('key_1', bad, 'fp-a')).toThrow(InvalidIdempotencyKeyError);
+    }
+    try {
+      assertValidIdempotencyKey('');
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidIdempotencyKeyError);
+      expect((error as InvalidIdempotencyKeyError).code).toBe('invalid_idempotency_key');
+      expect((error as InvalidIdempotencyKeyError).status).toBe(400);
+    }
+    expect(store.size).toBe(0);
+  });
+
+  it('accepts 1 to 255 visible ASCII characters', () => {
+    const { store } = setup();
+    for (const good of ['a', 'x'.repeat(255), '8e03978e-40d5-43e8-bc93-6894a57f9324', 'no-space~!@#$%^&*()']) {
+      expect(store.begin('key_1', good, 'fp-a').kind).toBe('proceed');
+    }
+    expect(() => store.begin('key_1', 'with space', 'fp-a')).toThrow(/no spaces/);
+  });
+
+  it('sweeps expired entries and keeps live ones', () => {
+    const { clock, store } = setup();
+    store.begin('key_1', 'old', 'fp');
+    store.complete('key_1', 'old', created);
+    clock.advance(23 * HOUR);
+    store.begin('key_1', 'recent', 'fp');
+    store.complete('key_1', 'recent', created);
+    clock.advance(HOUR);
+    expect(store.sweep()).toBe(1);
+    expect(store.size).toBe(1);
+    expect(store.begin('key_1', 'recent', 'fp').kind).toBe('replay');
+  });
+
+  it('sweeps on its own once per interval', () => {
+    const { clock, store } = setup({ ttlMs: 1_000, sweepIntervalMs: 10_000 });
+    for (let i = 0; i < 50; i += 1) {
+      store.begin('key_1', `idem-${i}`, 'fp');
+      store.complete('key_1', `idem-${i}`, created);
+    }
+    clock.advance(9_999);
+    store.begin('key_1', 'trigger-1', 'fp');
+    expect(store.size).toBe(51);
+    clock.advance(1);
+    store.begin('key_1', 'trigger-2', 'fp');
+    // The 50 expired entries went; the two live in-flight ones stay.
+    expect(store.size).toBe(2);
+  });
+
+  it('caps entries by dropping the oldest completed ones, never a live in-flight one', () => {
+    const { store } = setup({ maxEntries: 3 });
+    store.begin('key_1', 'in-flight', 'fp');
+    store.begin('key_1', 'done-1', 'fp');
+    store.complete('key_1', 'done-1', created);
+    store.begin('key_1', 'done-2', 'fp');
+    store.complete('key_1', 'done-2', created);
+    store.begin('key_1', 'new', 'fp');
+    expect(store.size).toBe(3);
+    expect(store.begin('key_1', 'in-flight', 'fp').kind).toBe('in_flight');
+    expect(store.begin('key_1', 'done-2', 'fp').kind).toBe('replay');
+    // 'done-1' was the oldest completed entry: it is gone, so the request would run again.
+    expect(store.begin('key_1', 'done-1', 'fp').kind).toBe('proceed');
+  });
+});
+
+describe('idempotencyFingerprint', () => {
+  const base = { method: 'POST', path: '/v1/workspaces/ws_1/api-keys' };
+  const fingerprint = (body: string | Uint8Array, overrides: Partial<typeof base> = {}) =>
+    idempotencyFingerprint({ ...base, ...overrides, body });
+
+  it('is a SHA-256 hex digest', () => {
+    expect(fingerprint('{}')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('treats semantically identical JSON as the same body', () => {
+    const compact = fingerprint('{"name":"ci","scopes":["a","b"],"meta":{"x":1,"y":2}}');
+    expect(fingerprint('{ "meta": { "y": 2, "x": 1 },\n  "scopes": ["a", "b"], "name": "ci" }')).toBe(compact);
+    expect(fingerprint('{"name":"ci","scopes":["a","b"],"meta":{"x":1.0,"y":2e0}}')).toBe(compact);
+    const asBytes = new TextEncoder().encode('{"meta":{"x":1,"y":2},"name":"ci","scopes":["a","b"]}');
+    expect(fingerprint(asBytes)).toBe(compact);
+  });
+
+  it('distinguishes different JSON values, including array order', () => {
+    const original = fingerprint('{"name":"ci","scopes":["a","b"]}');
+    expect(fingerprint('{"name":"cd","scopes":["a","b"]}')).not.toBe(original);
+    expect(fingerprint('{"name":"ci","scopes":["b","a"]}')).not.toBe(original);
+    expect(fingerprint('{"name":"ci","scopes":["a","b"],"extra":null}')).not.toBe(original);
+    expect(fingerprint('{"n":"1"}')).not.toBe(fingerprint('{"n":1}'));
+  });
+
+  it('covers method and path (query included)', () => {
+    const original = fingerprint('{}');
+    expect(fingerprint('{}', { method: 'PUT' })).not.toBe(original);
+    expect(fingerprint('{}', { method: 'post' })).toBe(original);
+    expect(fingerprint('{}', { path: '/v1/workspaces/ws_2/api-keys' })).not.toBe(original);
+    expect(fingerprint('{}', { path: `${base.path}?dry_run=true` })).not.toBe(original);
+  });
+
+  it('compares non-JSON bodies byte for byte', () => {
+    expect(fingerprint('name=ci&x=1')).toBe(fingerprint(new TextEncoder().encode('name=ci&x=1')));
+    expect(fingerprint('name=ci&x=1')).not.toBe(fingerprint('x=1&name=ci'));
+    expect(fingerprint(new Uint8Array([0xff, 0x00]))).not.toBe(fingerprint(new Uint8Array([0xfe, 0x00])));
+    expect(fingerprint('')).not.toBe(fingerprint('""'));
+  });
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops whitespace', () => {
+    expect(canonicalJson(JSON.parse('{ "b": [ {"d": 1, "c": 2} ], "a": "x" }'))).toBe('{"a":"x","b":[{"c":2,"d":1}]}');
+  });
+
+  it('keeps scalars as JSON', () => {
+    expect(canonicalJson(null)).toBe('null');
+    expect(canonicalJson('é"')).toBe('"é\\""');
+    expect(canonicalJson(-0)).toBe('0');
+  });
+});
