@@ -1,0 +1,146 @@
+/**
+ * The Tessera HTTP application: Web-standard Request in, Response out, so the same app runs
+ * behind Node's HTTP server, inside MSW handlers and in tests without a port.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { EventSink } from './audit/types.js';
+import type { TesseraStore } from './data/store.js';
+import { ApiKeyService } from './domain/api-keys.js';
+import { DomainError, type DomainErrorKind } from './domain/errors.js';
+import { MemberService } from './domain/members.js';
+import { RoleService } from './domain/roles.js';
+import { VerificationService, keyRateLimitPolicy } from './domain/verification.js';
+import { WorkspaceService } from './domain/workspaces.js';
+import { RequestAuditor } from './http/auditing.js';
+import { authentication } from './http/authentication.js';
+import type { AppEnv } from './http/env.js';
+import { problem } from './http/problem.js';
+import { requestContext } from './http/request-id.js';
+import { validationHook } from './http/validation.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { meRoutes } from './routes/me.js';
+import { memberRoutes } from './routes/members.js';
+import { operationsRoutes } from './routes/operations.js';
+import { roleRoutes } from './routes/roles.js';
+import type { Services } from './routes/services.js';
+import { verifyRoutes } from './routes/verify.js';
+import { workspaceRoutes } from './routes/workspaces.js';
+import {
+  InMemoryIdempotencyStore,
+  InMemoryRateLimiter,
+  idempotency,
+  rateLimit,
+  systemClock,
+  type Clock,
+  type IdempotencyStore,
+  type RateLimiter,
+} from './traffic/index.js';
+import { StoreFailedError } from './storage/index.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const SERVER_VERSION = '0.1.0';
+
+export interface AppOptions {
+  store: TesseraStore;
+  events: EventSink;
+  clock?: Clock;
+  limiter?: RateLimiter;
+  idempotency?: IdempotencyStore;
+  version?: string;
+  /** Called with unexpected errors (never with a raw credential). Default: stderr. */
+  logError?: (error: unknown, requestId: string) => void;
+}
+
+const statusOfKind: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+};
+
+export function createApp(options: AppOptions) {
+  const clock = options.clock ?? systemClock;
+  const limiter = options.limiter ?? new InMemoryRateLimiter({ clock });
+  const idempotencyStore = options.idempotency ?? new InMemoryIdempotencyStore({ clock });
+  const store = options.store;
+  const logError = options.logError ?? ((error, requestId) => console.error(`[${requestId}]`, error));
+  const auditor = new RequestAuditor(options.events);
+  const services: Services = {
+    store,
+    workspaces: new WorkspaceService(store),
+    members: new MemberService(store),
+    roles: new RoleService(store),
+    apiKeys: new ApiKeyService(store),
+    verification: new VerificationService(store, limiter),
+    auditor,
+    version: options.version ?? SERVER_VERSION,
+    startedAt: clock.now(),
+  };
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', requestContext(clock));
+
+  app.onError((error, c) => {
+    if (error instanceof DomainError) {
+      return problem(c, { status: statusOfKind[error.kind], code: error.code, title: error.title, detail: error.detail, ...error.extras });
+    }
+    if (error instanceof HTTPException) {
+      if (error.status === 415) return problem(c, { status: 415, code: 'unsupported_media_type', title: 'The request body must be JSON', detail: 'Send Content-Type: application/json.' });
+      if (error.status === 413) return problem(c, { status: 413, code: 'payload_too_large', title: 'The request body is too large', detail: `Bodies may be at most ${MAX_BODY_BYTES} bytes.` });
+      if (error.status === 400) return problem(c, { status: 400, code: 'invalid_json', title: 'The body is not valid JSON', detail: error.message, errors: [{ field: 'body', code: 'invalid_json', message: error.message }] });
+    }
+    if (error instanceof StoreFailedError) logError(error, c.get('requestId'));
+    else logError(error, c.get('requestId'));
+    return problem(c, { status: 500, code: 'internal_error', title: 'Internal error', detail: 'The server failed to handle this request. Quote the request id when reporting it.' });
+  });
+
+  app.notFound((c) => problem(c, { status: 404, code: 'route_not_found', title: 'No such route', detail: `${c.req.method} ${c.req.path} is not an operation of this API; see /openapi.json.` }));
+
+  const problemFactory = (c: Parameters<typeof problem>[0], p: Parameters<typeof problem>[1]) => problem(c, p);
+  app.use('/v1/*', auditor.middleware());
+  app.use('/v1/*', authentication(store, auditor));
+  app.use(
+    '/v1/*',
+    rateLimit({
+      limiter,
+      problem: problemFactory,
+      targetOf: (c) => {
+        const principal = c.get('principal') as AppEnv['Variables']['principal'];
+        if (principal?.kind !== 'api_key') return undefined;
+        return { bucketKey: `key:${principal.key!.id}`, policy: keyRateLimitPolicy(principal.key!, principal.workspace.settings.default_rate_limit) };
+      },
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    const key = c.get('principal')?.key;
+    if (key) store.lastUsed.touch(key.id, c.get('now'));
+    await next();
+  });
+  app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
+  app.use(
+    '/v1/*',
+    idempotency({
+      store: idempotencyStore,
+      problem: problemFactory,
+      scopeOf: (c) => {
+        const principal = c.get('principal') as AppEnv['Variables']['principal'];
+        if (!principal) return undefined;
+        return principal.kind === 'api_key' ? `key:${principal.key!.id}` : `member:${principal.member.id}`;
+      },
+    }),
+  );
+
+  operationsRoutes(app, services);
+  meRoutes(app);
+  workspaceRoutes(app, services);
+  memberRoutes(app, services);
+  roleRoutes(app, services);
+  apiKeyRoutes(app, services);
+  verifyRoutes(app, services);
+
+  return { app, services };
+}

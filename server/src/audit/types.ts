@@ -1,0 +1,126 @@
+/**
+ * The audit contract with the HTTP layer. The HTTP layer builds one {@link AuditEventInput} per
+ * event and hands it to an {@link EventSink}, synchronously, never awaiting on the hot path.
+ */
+import type { components } from '@tessera/spec';
+
+type Schemas = components['schemas'];
+
+export type AuditEventType = components['schemas']['AuditEventType'];
+
+export interface AuditEventInput {
+  workspace_id: string;
+  type: AuditEventType;
+  occurred_at: string; // ISO
+  actor: { type: 'member' | 'api_key' | 'anonymous' | 'system'; id: string | null; name: string | null };
+  target: {
+    type: 'workspace' | 'member' | 'role' | 'scope' | 'api_key' | 'alert_subscription' | 'audit_export';
+    id: string;
+    name: string | null;
+  } | null;
+  ip: string | null;
+  user_agent: string | null;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  request_id: string | null;
+  correlation_id: string;
+  details: Record<string, unknown>;
+}
+
+export interface EventSink {
+  record(event: AuditEventInput): void;
+}
+
+/** A recorded event, exactly as the API shows it (and as it is stored, one per line). */
+export type AuditEvent = Schemas['AuditEvent'];
+export type AuditFilters = Schemas['AuditFilters'];
+export type AuditExportFormat = Schemas['AuditExportFormat'];
+export type AuditIntegrity = Schemas['AuditIntegrity'];
+export type AuditExport = Schemas['AuditExport'];
+export type AuditEventList = Schemas['AuditEventList'];
+
+/** Every event type, in the spec's order (the index stores a type as its position here). */
+export const AUDIT_EVENT_TYPES = [
+  'workspace.created',
+  'workspace.updated',
+  'member.created',
+  'member.updated',
+  'member.deactivated',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'scope.created',
+  'scope.updated',
+  'scope.deleted',
+  'api_key.created',
+  'api_key.updated',
+  'api_key.renewed',
+  'api_key.rotated',
+  'api_key.disabled',
+  'api_key.enabled',
+  'api_key.revoked',
+  'api_key.used',
+  'api_key.failed_auth',
+  'api_key.rate_limited',
+  'alert_subscription.created',
+  'alert_subscription.updated',
+  'alert_subscription.deleted',
+  'audit_log.exported',
+] as const satisfies readonly AuditEventType[];
+
+// Compile-time check that the list above names every type of the spec.
+type MissingTypes = Exclude<AuditEventType, (typeof AUDIT_EVENT_TYPES)[number]>;
+const _everyTypeListed: MissingTypes extends never ? true : never = true;
+void _everyTypeListed;
+
+const TYPE_CODES = new Map<string, number>(AUDIT_EVENT_TYPES.map((type, index) => [type, index]));
+
+export function auditEventTypeCode(type: string): number | undefined {
+  return TYPE_CODES.get(type);
+}
+
+export function isAuditEventType(value: unknown): value is AuditEventType {
+  return typeof value === 'string' && TYPE_CODES.has(value);
+}
+
+/** A page of events, newest first. */
+export interface AuditEventPage {
+  data: AuditEvent[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export interface AuditPageRequest {
+  cursor?: string | undefined;
+  /** 1–100, default 20. */
+  limit?: number | undefined;
+}
+
+export type Awaitable<T> = T | Promise<T>;
+
+/** What the HTTP layer (and the benchmark) need from an audit log, file-backed or in memory. */
+export interface AuditLogApi extends EventSink {
+  /** Newest first. Throws {@link InvalidTimeRangeError} / {@link InvalidCursorError} synchronously-ish (as a rejection). */
+  list(workspaceId: string, filters?: AuditFilters, page?: AuditPageRequest): Promise<AuditEventPage>;
+  /** Oldest first, constant memory. Filter errors throw synchronously, before any byte is produced. */
+  exportStream(workspaceId: string, filters: AuditFilters | undefined, format: AuditExportFormat, options?: ExportStreamOptions): ReadableStream<Uint8Array>;
+  verifyIntegrity(workspaceId: string): Promise<AuditIntegrity>;
+  prune(now?: Date | number): Promise<PruneReport>;
+  /** Events recorded for the workspace that are still retained. */
+  count(workspaceId: string): number;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ExportStreamOptions {
+  /** Called once, when the stream has produced every event, with how many it held. */
+  onComplete?: (eventCount: number) => void;
+  /** Resolve relative filters (`range`) against this moment instead of the log's clock. */
+  now?: number;
+}
+
+export interface PruneReport {
+  /** Per workspace: segments (or, in memory, events) removed. */
+  workspaces: Array<{ workspace_id: string; retention_days: number; removed_segments: string[]; removed_events: number }>;
+}

@@ -1,0 +1,46 @@
+/**
+ * The storage interface the domain talks to. Reads and transactions are async so that a shared
+ * store (PostgreSQL for records, Redis for hot counters) can implement it later; the embedded
+ * adapter answers from memory. A transaction sees its own writes, is atomic, and resolves only
+ * once its writes are durable.
+ */
+import type { ApiKeyRecord, MemberRecord, RoleRecord, ScopeRecord, WorkspaceRecord } from '../domain/model.js';
+
+export interface StoreReader {
+  workspace(id: string): Promise<WorkspaceRecord | undefined>;
+  workspaces(): Promise<WorkspaceRecord[]>;
+  member(id: string): Promise<MemberRecord | undefined>;
+  memberByTokenDigest(digest: string): Promise<MemberRecord | undefined>;
+  members(workspaceId: string): Promise<MemberRecord[]>;
+  role(id: string): Promise<RoleRecord | undefined>;
+  roles(workspaceId: string): Promise<RoleRecord[]>;
+  scope(workspaceId: string, name: string): Promise<ScopeRecord | undefined>;
+  scopes(workspaceId: string): Promise<ScopeRecord[]>;
+  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  apiKeyByDigest(digest: string): Promise<ApiKeyRecord | undefined>;
+  apiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
+}
+
+export interface StoreTransaction extends StoreReader {
+  putWorkspace(record: WorkspaceRecord): void;
+  putMember(record: MemberRecord): void;
+  putRole(record: RoleRecord): void;
+  deleteRole(id: string): void;
+  putScope(record: ScopeRecord): void;
+  deleteScope(workspaceId: string, name: string): void;
+  putApiKey(record: ApiKeyRecord): void;
+}
+
+/** When each key was last used. Kept in memory and checkpointed, never written per request. */
+export interface LastUsedTracker {
+  get(keyId: string): string | null;
+  touch(keyId: string, at: Date): void;
+}
+
+export interface TesseraStore extends StoreReader {
+  transact<R>(work: (tx: StoreTransaction) => Promise<R> | R): Promise<R>;
+  readonly lastUsed: LastUsedTracker;
+  /** Everything acknowledged so far is on disk (records and checkpoints). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

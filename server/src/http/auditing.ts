@@ -1,0 +1,109 @@
+/**
+ * Everything the audit trail learns from the HTTP layer: the domain's action events, every use of
+ * a key, every failed authentication and every rate-limited request, each with who, where and the
+ * final status. One request's events share a correlation id.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AuditEventInput, EventSink } from '../audit/types.js';
+import type { AuthenticationError } from '../domain/credentials.js';
+import type { ApiKeyRecord } from '../domain/model.js';
+import type { PendingEvent, Principal } from '../domain/context.js';
+import type { AppEnv } from './env.js';
+
+type Ctx = Context<AppEnv>;
+
+export class RequestAuditor {
+  constructor(private readonly sink: EventSink) {}
+
+  private base(c: Ctx, status: number): Omit<AuditEventInput, 'workspace_id' | 'type' | 'actor' | 'target' | 'details'> {
+    const requestId = c.get('requestId');
+    return {
+      occurred_at: c.get('now').toISOString(),
+      ip: clientIp(c),
+      user_agent: c.req.header('user-agent') ?? null,
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      request_id: requestId,
+      correlation_id: requestId.replace(/^req_/, 'cor_'),
+    };
+  }
+
+  private actorOf(principal: Principal): AuditEventInput['actor'] {
+    return principal.kind === 'api_key'
+      ? { type: 'api_key', id: principal.key!.id, name: principal.key!.name }
+      : { type: 'member', id: principal.member.id, name: principal.member.name };
+  }
+
+  /**
+   * Filed in the key's workspace when the key exists, else in the workspace the path names (if it
+   * exists). A credential that matches nothing on a path without a workspace has nowhere to be
+   * filed; the Prometheus request counters still count it.
+   */
+  failedAuthentication(c: Ctx, error: AuthenticationError, status: number, pathWorkspaceId: string | undefined): void {
+    const key = error.key;
+    const workspaceId = key?.workspace_id ?? pathWorkspaceId;
+    if (workspaceId === undefined) return;
+    this.sink.record({
+      ...this.base(c, status),
+      workspace_id: workspaceId,
+      type: 'api_key.failed_auth',
+      actor: { type: 'anonymous', id: null, name: null },
+      target: key ? { type: 'api_key', id: key.id, name: key.name } : null,
+      details: { code: error.code },
+    });
+  }
+
+  /** After the handler: the domain's events, and the use (or rate limiting) of the calling key. */
+  afterRequest(c: Ctx): void {
+    const principal = c.get('principal');
+    if (!principal) return;
+    const status = c.res.status;
+    const base = this.base(c, status);
+    const actor = this.actorOf(principal);
+    if (principal.kind === 'api_key') {
+      const key = principal.key!;
+      this.sink.record({
+        ...base,
+        workspace_id: principal.workspace.id,
+        type: status === 429 ? 'api_key.rate_limited' : 'api_key.used',
+        actor,
+        target: { type: 'api_key', id: key.id, name: key.name },
+        details: {},
+      });
+    }
+    if (status >= 400) return;
+    for (const event of c.get('events')) this.recordAction(base, principal.workspace.id, actor, event);
+  }
+
+  private recordAction(base: ReturnType<RequestAuditor['base']>, workspaceId: string, actor: AuditEventInput['actor'], event: PendingEvent): void {
+    this.sink.record({ ...base, workspace_id: workspaceId, type: event.type, actor, target: event.target, details: event.details ?? {} });
+  }
+
+  /** A verification is a use of the verified key (or a failed authentication of it). */
+  verification(c: Ctx, verifierWorkspaceId: string, key: ApiKeyRecord | undefined, code: string): void {
+    if (!key) return;
+    const type = code === 'valid' || code === 'insufficient_scope' ? 'api_key.used' : code === 'rate_limited' ? 'api_key.rate_limited' : 'api_key.failed_auth';
+    const principal = c.get('principal');
+    this.sink.record({
+      ...this.base(c, 200),
+      workspace_id: verifierWorkspaceId,
+      type,
+      actor: principal ? this.actorOf(principal) : { type: 'anonymous', id: null, name: null },
+      target: { type: 'api_key', id: key.id, name: key.name },
+      details: { verify_code: code },
+    });
+  }
+
+  middleware(): MiddlewareHandler<AppEnv> {
+    return async (c, next) => {
+      await next();
+      this.afterRequest(c);
+    };
+  }
+}
+
+function clientIp(c: Ctx): string | null {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? null;
+}

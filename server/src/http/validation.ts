@@ -1,0 +1,76 @@
+/**
+ * Turning validation failures into one 400 that lists every field at fault, and turning query
+ * strings into the types the spec declares (integers, comma-separated arrays) before the
+ * generated schemas check them.
+ */
+import type { Context } from 'hono';
+import { z, type ZodType } from 'zod';
+import { openapi } from '@tessera/spec';
+import type { FieldProblem } from '../domain/errors.js';
+import { problem } from './problem.js';
+
+type ParameterObject = { name: string; in: string; schema?: { type?: string | string[]; items?: unknown }; style?: string; explode?: boolean; $ref?: string };
+
+function resolveParameter(p: ParameterObject): ParameterObject {
+  if (!p.$ref) return p;
+  const name = p.$ref.split('/').pop()!;
+  return (openapi.components as { parameters: Record<string, ParameterObject> }).parameters[name]!;
+}
+
+function queryParameters(method: string, path: string): ParameterObject[] {
+  const item = (openapi.paths as Record<string, Record<string, { parameters?: ParameterObject[] }>>)[path] ?? {};
+  const all = [...((item.parameters as ParameterObject[] | undefined) ?? []), ...(item[method]?.parameters ?? [])].map(resolveParameter);
+  return all.filter((p) => p.in === 'query');
+}
+
+/** A zod schema that first converts the raw query strings as the spec's parameters say. */
+export function coercedQuery<T extends ZodType>(method: string, path: string, schema: T): z.ZodPipe<ZodType, T> {
+  const params = queryParameters(method, path);
+  const coerced = z.preprocess((raw) => {
+    const input = { ...(raw as Record<string, string | string[] | undefined>) };
+    for (const param of params) {
+      const value = input[param.name];
+      if (value === undefined || Array.isArray(value)) continue;
+      const type = param.schema?.type;
+      if (type === 'integer' || type === 'number') input[param.name] = /^-?\d+(\.\d+)?$/.test(value) ? (Number(value) as never) : value;
+      else if (type === 'boolean') input[param.name] = value === 'true' ? (true as never) : value === 'false' ? (false as never) : value;
+      else if (type === 'array') input[param.name] = value.split(',') as never;
+    }
+    return input;
+  }, schema);
+  // The preprocess step's input type is `unknown`; its output is exactly the schema's.
+  return coerced as unknown as z.ZodPipe<ZodType, T>;
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+}
+
+/** One entry per problem, with the field as a dotted path (`rate_limit.burst`, `scopes[2]`). */
+export function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const issue of issues) {
+    const field = fieldOf(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ field: field ? `${field}.${key}` : key, code: 'unknown_field', message: `${key} is not a field of this request.` });
+      continue;
+    }
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    const code = missing ? 'required' : issue.code === 'invalid_union' ? 'invalid_value' : issue.code;
+    problems.push({ field: field || 'body', code, message: missing ? 'Required.' : issue.message });
+  }
+  return problems;
+}
+
+/** The hook @hono/zod-openapi calls after validating each part of a request. */
+export function validationHook(result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } }, c: Context) {
+  if (result.success || !result.error) return undefined;
+  const errors = fieldProblems(result.error.issues);
+  return problem(c, {
+    status: 400,
+    code: 'validation_failed',
+    title: 'The request is not valid',
+    detail: errors.length === 1 ? `${errors[0]!.field}: ${errors[0]!.message}` : `${errors.length} fields are not valid.`,
+    errors,
+  });
+}
