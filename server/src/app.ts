@@ -93,9 +93,12 @@ export function createApp(options: AppOptions) {
       if (error.status === 413) return problem(c, { status: 413, code: 'payload_too_large', title: 'The request body is too large', detail: `Bodies may be at most ${MAX_BODY_BYTES} bytes.` });
       if (error.status === 400) return problem(c, { status: 400, code: 'invalid_json', title: 'The body is not valid JSON', detail: error.message, errors: [{ field: 'body', code: 'invalid_json', message: error.message }] });
     }
-    if (error instanceof StoreFailedError) logError(error, c.get('requestId'));
-    else logError(error, c.get('requestId'));
-    return problem(c, { status: 500, code: 'internal_error', title: 'Internal error', detail: 'The server failed to handle this request. Quote the request id when reporting it.' });
+    logError(error, c.get('requestId'));
+    const detail =
+      error instanceof StoreFailedError
+        ? 'The data store stopped after a failed write and refuses changes until the server is restarted; nothing acknowledged was lost.'
+        : 'The server failed to handle this request. Quote the request id when reporting it.';
+    return problem(c, { status: 500, code: 'internal_error', title: 'Internal error', detail });
   });
 
   app.notFound((c) => problem(c, { status: 404, code: 'route_not_found', title: 'No such route', detail: `${c.req.method} ${c.req.path} is not an operation of this API; see /openapi.json.` }));

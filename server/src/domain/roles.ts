@@ -7,7 +7,7 @@ import { conflict, notFound } from './errors.js';
 import { newId } from './ids.js';
 import type { RoleRecord, ScopeRecord, WorkspaceRecord } from './model.js';
 import { byCreation, paginate, sortBy, type Page, type PageRequest } from './pagination.js';
-import { covers, normalize, TESSERA_SCOPES } from './scopes.js';
+import { normalize, TESSERA_SCOPES } from './scopes.js';
 import { requireOwnWorkspace } from './workspaces.js';
 
 const BUILTIN_ROLE_NAMES: Record<string, { name: string; description: string }> = {
@@ -138,10 +138,8 @@ export class RoleService {
     requireOwnWorkspace(ctx.principal, workspaceId);
     await this.store.transact(async (tx) => {
       await this.findScope(tx, workspaceId, name);
-      const grants = (s: readonly string[]) => s.some((g) => g === name || (covers(g, name) && g !== '*' && !(tx as unknown as never)));
       const roles = (await tx.roles(workspaceId)).filter((r) => r.scopes.includes(name)).length;
       const keys = (await tx.apiKeys(workspaceId)).filter((k) => k.status !== 'revoked' && k.scopes.includes(name)).length;
-      void grants;
       if (roles + keys > 0) throw conflict('scope_in_use', 'Scope in use', `${roles} role(s) and ${keys} unrevoked key(s) grant ${name}; remove it from them first.`);
       tx.deleteScope(workspaceId, name);
     });
