@@ -1,15 +1,22 @@
 import { defineConfig } from 'tsup';
 
-// src/hono.ts (the Fetch-API / Hono middleware) is not written yet; add it to `entry` when it is, so the
-// "./hono" export in package.json resolves.
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'key-format': 'src/key-format.ts' },
+  entry: { index: 'src/index.ts', hono: 'src/hono.ts', 'key-format': 'src/key-format.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // The generated API types live in the private @tessera/spec workspace package: bundle them into the
+  // declarations so that the published types import nothing but openapi-fetch (and hono, for ./hono).
+  // The path mapping points the declaration bundler straight at the generated file (its resolver does not read
+  // package.json `exports`); tsc and vitest keep resolving `@tessera/spec/types` through the workspace package.
+  dts: {
+    resolve: [/^@tessera\/spec/],
+    compilerOptions: { paths: { '@tessera/spec/types': ['../spec/generated/schema.d.ts'] } },
+  },
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  // Neutral: no Node built-ins may sneak in, since key-format also runs in browsers, Deno and Bun.
+  // Neutral: no Node built-ins may sneak in, since the SDK also runs in browsers, Deno and Bun.
   platform: 'neutral',
+  // hono is an optional peer dependency: imported by ./hono only, never bundled.
+  external: ['hono'],
   treeshake: true,
 });

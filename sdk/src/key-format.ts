@@ -15,13 +15,20 @@
 
 /** Base62 alphabet: digits, then uppercase, then lowercase (the order matters for the checksum encoding). */
 export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** The key prefix of a workspace that did not choose one (`sk_live_…`). */
 export const DEFAULT_KEY_PREFIX = 'sk';
+/** What a workspace key prefix may be: 2–16 lowercase letters or digits, starting with a letter. */
 export const KEY_PREFIX_PATTERN = /^[a-z][a-z0-9]{1,15}$/;
+/** The start of every member personal access token. */
 export const PERSONAL_ACCESS_TOKEN_PREFIX = 'tpat_';
+/** The environments a key can belong to. */
 export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
+/** `live` or `test`. */
 export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
 
+/** Number of random base62 characters in a key. */
 export const RANDOM_LENGTH = 30;
+/** Number of base62 characters of the CRC-32 checksum at the end of a key. */
 export const CHECKSUM_LENGTH = 6;
 /** Length of the part after `{prefix}_{env}_` (or after `tpat_`). */
 export const SECRET_LENGTH = RANDOM_LENGTH + CHECKSUM_LENGTH;
@@ -104,9 +111,11 @@ export function randomBase62(length: number, randomBytes: RandomBytesSource = de
   return out;
 }
 
+/** Options of {@link generateApiKey}. */
 export interface GenerateApiKeyOptions {
   /** Workspace key prefix, `^[a-z][a-z0-9]{1,15}$`. Default `sk`. */
   prefix?: string;
+  /** `live` or `test`. */
   environment: KeyEnvironment;
   /** Override the random source (tests). Defaults to `crypto.getRandomValues`. */
   randomBytes?: RandomBytesSource;
@@ -134,6 +143,7 @@ export function generatePersonalAccessToken(options: { randomBytes?: RandomBytes
 // ---------------------------------------------------------------------------------------------------------
 // Checking
 
+/** What is wrong with a key, as a stable code. */
 export type KeyFormatProblemCode =
   | 'empty'
   | 'whitespace'
@@ -146,6 +156,7 @@ export type KeyFormatProblemCode =
   | 'wrong_length'
   | 'checksum_mismatch';
 
+/** Where whitespace was found in a key. */
 export type WhitespaceLocation = 'leading' | 'trailing' | 'inside';
 
 /**
@@ -153,7 +164,9 @@ export type WhitespaceLocation = 'leading' | 'trailing' | 'inside';
  * the (non-secret) prefix and environment, and the single offending character.
  */
 export interface KeyFormatProblem {
+  /** What is wrong, as a stable code. */
   code: KeyFormatProblemCode;
+  /** What is wrong, in a sentence; never contains the key's secret part. */
   message: string;
   /** For `whitespace`: where it was found, in order. */
   where?: WhitespaceLocation[];
@@ -161,9 +174,11 @@ export interface KeyFormatProblem {
   position?: number;
   /** For `wrong_length`, `wrong_prefix`: what was expected and what was found. */
   expected?: number | string;
+  /** For `wrong_length`, `wrong_prefix`: what was found. */
   got?: number | string;
 }
 
+/** Options of {@link explainKeyProblem} and {@link isWellFormedKey}. */
 export interface ExplainKeyOptions {
   /** When set, a well-formed API key with a different prefix is reported as `wrong_prefix`. */
   expectedPrefix?: string;
@@ -321,7 +336,9 @@ export function explainCredentialProblem(s: string): KeyFormatProblem | null {
 
 /** Thrown by the `parse…` functions; `problem` says what is wrong. */
 export class KeyFormatError extends Error {
+  /** `"KeyFormatError"`. */
   override readonly name = 'KeyFormatError';
+  /** What is wrong with the key. */
   readonly problem: KeyFormatProblem;
   constructor(problem: KeyFormatProblem) {
     super(problem.message);
@@ -329,10 +346,15 @@ export class KeyFormatError extends Error {
   }
 }
 
+/** The parts of an API key. */
 export interface ParsedApiKey {
+  /** The workspace's key prefix, e.g. `sk`. */
   prefix: string;
+  /** `live` or `test`. */
   environment: KeyEnvironment;
+  /** The 30 random characters. */
   random: string;
+  /** The 6-character checksum. */
   checksum: string;
 }
 
@@ -347,8 +369,11 @@ export function parseApiKey(s: string, options: ExplainKeyOptions = {}): ParsedA
   return { prefix, environment, random: secret.slice(0, RANDOM_LENGTH), checksum: secret.slice(RANDOM_LENGTH) };
 }
 
+/** The parts of a personal access token. */
 export interface ParsedPersonalAccessToken {
+  /** The 30 random characters. */
   random: string;
+  /** The 6-character checksum. */
   checksum: string;
 }
 

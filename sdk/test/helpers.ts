@@ -37,3 +37,17 @@ export function problemResponse(
     headers: { 'Content-Type': 'application/problem+json', 'X-Request-Id': requestId, ...headers },
   });
 }
+
+/** What a handler saw of a request. */
+export interface SeenRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: unknown;
+}
+
+/** Records a request (body parsed as JSON when there is one) for later assertions. */
+export async function record(seen: SeenRequest[], request: Request): Promise<void> {
+  const text = await request.text();
+  seen.push({ method: request.method, url: new URL(request.url), headers: request.headers, body: text ? (JSON.parse(text) as unknown) : undefined });
+}

@@ -13,6 +13,21 @@ describe('isRetryableStatus', () => {
   });
 });
 
+describe('decideRetry and 409', () => {
+  const base = { retryIndex: 0, maxRetries: 2, maxRetryDelay: 60_000, now: NOW, random: () => 0.5 };
+  it('retries a 409 only when the problem code is idempotency_request_in_flight', () => {
+    expect(decideRetry({ ...base, status: 409, code: 'idempotency_request_in_flight' })).toMatchObject({ retry: true, source: 'backoff' });
+    for (const code of ['key_revoked', 'last_admin', 'already_rotated', undefined]) {
+      expect(decideRetry({ ...base, status: 409, code }), String(code)).toEqual({ retry: false, reason: 'not-retryable' });
+    }
+  });
+
+  it('ignores the code for other statuses', () => {
+    expect(decideRetry({ ...base, status: 503, code: 'key_revoked' })).toMatchObject({ retry: true });
+    expect(decideRetry({ ...base, status: 400, code: 'idempotency_request_in_flight' })).toMatchObject({ retry: false });
+  });
+});
+
 describe('backoffDelay', () => {
   it('doubles from 0.5 s and stops growing at 8 s', () => {
     const ceilings = [0, 1, 2, 3, 4, 5, 9].map((i) => backoffDelay(i, () => 1));

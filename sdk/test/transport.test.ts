@@ -8,6 +8,7 @@ import {
   APIUserAbortError,
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -59,7 +60,7 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('which outcomes are retried', () => {
-  it.each([408, 409, 429, 500, 502, 503, 504])('retries a %i and returns the later success', async (code) => {
+  it.each([408, 429, 500, 502, 503, 504])('retries a %i and returns the later success', async (code) => {
     const seen = scriptedThings('get', [status(code)]);
     const { client, sleep } = makeClient();
     await expect(dataOrThrow(client.GET('/v1/things'))).resolves.toEqual({ data: [], has_more: false, next_cursor: null });
@@ -79,6 +80,43 @@ describe('which outcomes are retried', () => {
     expect(await rejectionOf(dataOrThrow(client.GET('/v1/things')))).toBeInstanceOf(ErrorClass);
     expect(seen).toHaveLength(1);
     expect(sleep.delays).toEqual([]);
+  });
+
+  it('retries a 409 idempotency_request_in_flight with the same Idempotency-Key, and returns the replayed answer', async () => {
+    const inFlight = () => problemResponse(409, { code: 'idempotency_request_in_flight', title: 'Request with this idempotency key in progress' });
+    const seen = scriptedThings('post', [inFlight, inFlight]);
+    const { client, sleep } = makeClient();
+    await expect(dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' } }))).resolves.toEqual({ id: 'thing_1', name: 'ok' });
+    expect(seen).toHaveLength(3);
+    expect(sleep.delays).toHaveLength(2);
+    expect(new Set(seen.map((r) => r.headers.get('idempotency-key'))).size).toBe(1);
+  });
+
+  it.each(['key_revoked', 'last_admin', 'already_rotated', 'name_taken'])('never retries a business-conflict 409 (%s), and its body is still readable', async (code) => {
+    const seen = scriptedThings('post', [() => problemResponse(409, { code, detail: `conflict: ${code}` })]);
+    const { client, sleep } = makeClient();
+    const error = await rejectionOf(dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' } })));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ status: 409, code });
+    expect((error as Error).message).toContain(`conflict: ${code}`);
+    expect(seen).toHaveLength(1);
+    expect(sleep.delays).toEqual([]);
+  });
+
+  it('never retries a 409 without a problem body', async () => {
+    const seen = scriptedThings('get', [() => new HttpResponse('busy', { status: 409 }), () => new HttpResponse(null, { status: 409 })]);
+    const { client } = makeClient();
+    await expect(dataOrThrow(client.GET('/v1/things'))).rejects.toBeInstanceOf(ConflictError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('surfaces the in-flight 409 as a ConflictError once retries are exhausted', async () => {
+    const inFlight = () => problemResponse(409, { code: 'idempotency_request_in_flight' });
+    const seen = scriptedThings('post', [inFlight, inFlight, inFlight, inFlight]);
+    const { client } = makeClient({ maxRetries: 1 });
+    const error = await rejectionOf(dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' } })));
+    expect(error).toMatchObject({ status: 409, code: 'idempotency_request_in_flight' });
+    expect(seen).toHaveLength(2);
   });
 
   it('retries a connection error and returns the later success', async () => {

@@ -2,7 +2,7 @@
  * Wires config, retrying fetch and openapi-fetch together. Generic over `Paths` (the generated OpenAPI
  * types), so the resource layer only names paths and maps results.
  */
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import createClient, { type Client, type Middleware, type QuerySerializerOptions } from 'openapi-fetch';
 import { credentialHint, resolveConfig, type ClientOptions, type ResolvedConfig } from './config.js';
 import { APIError, APIUserAbortError, TesseraError } from './errors.js';
 import { readResponseMeta, type ResponseMeta } from './headers.js';
@@ -10,13 +10,18 @@ import type { RandomSource, Sleep } from './retry.js';
 import { createRetryingFetch, type RetryingFetch } from './transport.js';
 import { VERSION } from '../version.js';
 
+/** The header naming the SDK and its version (`tessera-sdk/0.1.0`). */
 export const CLIENT_HEADER = 'X-Tessera-Client';
 
 /** Hooks for tests and unusual runtimes; not needed in normal use. */
 export interface TransportInternals {
+  /** How to wait between attempts. Default: `setTimeout`. */
   sleep?: Sleep;
+  /** The jitter source. Default `Math.random`. */
   random?: RandomSource;
+  /** The clock, ms. Default `Date.now`. */
   now?: () => number;
+  /** Makes the Idempotency-Key of a `POST` that has none. */
   idempotencyKey?: () => string;
   /** Where environment variables and browser detection look. Default `globalThis`. */
   globals?: object;
@@ -28,12 +33,20 @@ export type PublicConfig = Omit<ResolvedConfig, 'apiKey' | 'fetch'> & {
   keyHint: string;
 };
 
+/** Options of {@link Transport.createTypedClient}. */
+export interface TypedClientOptions {
+  /** How query parameters are serialized; Tessera's only array parameter (`event_type`) is comma-separated. */
+  querySerializer?: QuerySerializerOptions | undefined;
+}
+
+/** What `createTransport` returns: the resolved configuration, the retrying fetch, and a typed-client factory. */
 export interface Transport {
+  /** The resolved configuration, without the key. */
   readonly config: PublicConfig;
   /** The retrying fetch; usable on its own for requests outside the typed client. */
   readonly fetch: RetryingFetch;
   /** An openapi-fetch client for `Paths`, with base URL, retries, default headers and auth. */
-  createTypedClient<Paths extends {}>(): Client<Paths>;
+  createTypedClient<Paths extends {}>(options?: TypedClientOptions): Client<Paths>;
 }
 
 /** Sets `Authorization: Bearer <key>` unless the call set its own. Edits the headers in place so per-request options on the Request survive. */
@@ -45,6 +58,7 @@ export function authMiddleware(apiKey: string): Middleware {
   };
 }
 
+/** Resolves the configuration and builds the retrying fetch and typed-client factory the `Tessera` client is made of. */
 export function createTransport(options: ClientOptions = {}, internals: TransportInternals = {}): Transport {
   const { apiKey, fetch: baseFetch, ...rest } = resolveConfig(options, internals.globals);
   const fetch = createRetryingFetch({
@@ -64,8 +78,8 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
   return {
     config,
     fetch,
-    createTypedClient<Paths extends {}>() {
-      const client = createClient<Paths>({ baseUrl: rest.baseURL, fetch, headers });
+    createTypedClient<Paths extends {}>(options: TypedClientOptions = {}) {
+      const client = createClient<Paths>({ baseUrl: rest.baseURL, fetch, headers, ...(options.querySerializer ? { querySerializer: options.querySerializer } : {}) });
       client.use(auth);
       return client;
     },
@@ -74,13 +88,16 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
 
 /** openapi-fetch's result shape. */
 export interface FetchResultLike {
+  /** The parsed body of a success. */
   data?: unknown;
+  /** The parsed body of an error. */
   error?: unknown;
+  /** The raw response. */
   response: Response;
 }
 
 /** The success data type of an openapi-fetch result. */
-export type DataOf<R> = R extends { data: infer D } ? D : never;
+export type DataOf<R> = R extends Readonly<Record<'data', infer D>> ? D : never;
 
 async function settle<R extends FetchResultLike>(result: R | Promise<R>): Promise<R> {
   try {
@@ -100,10 +117,20 @@ export async function dataOrThrow<R extends FetchResultLike>(result: R | Promise
   return data as DataOf<R>;
 }
 
+/** The data of a call with its raw response and Tessera metadata. */
+export interface DataWithResponse<T> {
+  /** The parsed body. */
+  data: T;
+  /** The raw response. */
+  response: Response;
+  /** Request id, rate-limit state and replay flag. */
+  meta: ResponseMeta;
+}
+
 /** Like `dataOrThrow`, plus the raw response and its Tessera metadata (request id, rate limit, replay flag). */
 export async function dataWithResponse<R extends FetchResultLike>(
   result: R | Promise<R>,
-): Promise<{ data: DataOf<R>; response: Response; meta: ResponseMeta }> {
+): Promise<DataWithResponse<DataOf<R>>> {
   const { data, error, response } = await settle(result);
   if (!response.ok) throw APIError.from(response, error);
   return { data: data as DataOf<R>, response, meta: readResponseMeta(response) };

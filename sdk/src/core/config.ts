@@ -5,14 +5,19 @@
 import { displayPrefixOf, explainCredentialProblem, lastFourOf, looksLikeTesseraKey } from '../key-format.js';
 import { TesseraError } from './errors.js';
 
+/** The local reference server, used when neither `baseURL` nor `TESSERA_BASE_URL` is set. */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:4000';
+/** Retries after the first attempt, by default. */
 export const DEFAULT_MAX_RETRIES = 2;
+/** Per-attempt timeout by default, ms. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** The longest server-requested wait honoured by default, ms. */
 export const DEFAULT_MAX_RETRY_DELAY_MS = 60_000;
 
 /** The subset of `fetch` the SDK calls: always with a `Request`. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
+/** Options of `new Tessera()` (and `createTransport`). Unset options are read from the environment. */
 export interface ClientOptions {
   /** API key or personal access token. Default: `TESSERA_API_KEY`. */
   apiKey?: string | null | undefined;
@@ -37,14 +42,23 @@ export interface ClientOptions {
   dangerouslyAllowBrowser?: boolean | undefined;
 }
 
+/** {@link ClientOptions} resolved against the environment and checked. */
 export interface ResolvedConfig {
+  /** The credential, checked offline. */
   apiKey: string;
+  /** The base URL, without a trailing slash. */
   baseURL: string;
+  /** The default workspace, if any. */
   workspaceId: string | undefined;
+  /** Retries after the first attempt. */
   maxRetries: number;
+  /** The longest server-requested wait honoured, ms. */
   maxRetryDelay: number;
+  /** Per-attempt timeout, ms. */
   timeout: number;
+  /** The fetch used for every attempt. */
   fetch: FetchLike;
+  /** Headers sent with every request. */
   defaultHeaders: Record<string, string>;
 }
 

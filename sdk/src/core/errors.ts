@@ -20,26 +20,41 @@
  */
 import { parseRateLimit, parseRetryAfter, type RateLimitState } from './headers.js';
 
+/** The base class of every error the SDK throws. */
 export class TesseraError extends Error {
+  /** `"TesseraError"`. */
   override name = 'TesseraError';
 }
 
+/** One field at fault in a 400 or 422. */
 export interface ProblemFieldError {
+  /** The field, as a dotted path (`rate_limit.burst`), `body`, or a header or query parameter name. */
   field: string;
+  /** What is wrong, in a sentence. */
   message: string;
+  /** What is wrong, as a code: `required`, `too_small`, `invalid_format`, … */
   code: string;
 }
 
 /** RFC 9457 problem details as Tessera sends them (`application/problem+json`). */
 export interface ProblemDetails {
+  /** Identifies the problem: `https://tessera.dev/problems/{code}`. */
   type?: string;
+  /** A short summary. */
   title?: string;
+  /** The HTTP status. */
   status?: number;
+  /** What happened, for this occurrence. */
   detail?: string;
+  /** A stable machine-readable code. */
   code?: string;
+  /** The request id. */
   request_id?: string;
+  /** The fields at fault (400, 422). */
   errors?: ProblemFieldError[];
+  /** The scopes the operation needs (403). */
   required_scopes?: string[];
+  /** Any other member. */
   [extension: string]: unknown;
 }
 
@@ -70,7 +85,9 @@ function buildMessage(status: number, problem: ProblemDetails | undefined, text:
   return redactSecrets(message);
 }
 
+/** The server answered with an error status; carries the status, the problem `code`, the problem details, the headers and the request id. Subclassed per status. */
 export class APIError extends TesseraError {
+  /** `"APIError"`. */
   override name = 'APIError';
   /** HTTP status code. */
   readonly status: number;
@@ -145,29 +162,43 @@ export class APIError extends TesseraError {
   }
 }
 
+/** 400: the request is malformed; `fieldErrors` lists each field at fault. */
 export class BadRequestError extends APIError {
+  /** `"BadRequestError"`. */
   override name = 'BadRequestError';
 }
+/** 401: the credential is missing, malformed, unknown, expired, revoked or disabled; `code` says which. */
 export class AuthenticationError extends APIError {
+  /** `"AuthenticationError"`. */
   override name = 'AuthenticationError';
 }
+/** 403: the credential is valid but lacks a scope or role for this. */
 export class PermissionDeniedError extends APIError {
+  /** `"PermissionDeniedError"`. */
   override name = 'PermissionDeniedError';
   /** Scopes the operation needs (`required_scopes` in the problem body). */
   get requiredScopes(): string[] {
     return Array.isArray(this.problem?.required_scopes) ? this.problem.required_scopes : [];
   }
 }
+/** 404: nothing with this id exists in the caller's workspace. */
 export class NotFoundError extends APIError {
+  /** `"NotFoundError"`. */
   override name = 'NotFoundError';
 }
+/** 409: the request conflicts with the current state (`key_revoked`, `last_admin`, …). Not retried, except `idempotency_request_in_flight`. */
 export class ConflictError extends APIError {
+  /** `"ConflictError"`. */
   override name = 'ConflictError';
 }
+/** 422: well-formed but against a rule of the workspace, or an `Idempotency-Key` reused with another body. */
 export class UnprocessableEntityError extends APIError {
+  /** `"UnprocessableEntityError"`. */
   override name = 'UnprocessableEntityError';
 }
+/** 429: the rate limit is spent; `retryAfter` and `rateLimit` say for how long. */
 export class RateLimitError extends APIError {
+  /** `"RateLimitError"`. */
   override name = 'RateLimitError';
   /** Seconds the server asked to wait (`Retry-After`), or `null` when it did not say. */
   readonly retryAfter: number | null;
@@ -180,25 +211,33 @@ export class RateLimitError extends APIError {
     this.rateLimit = parseRateLimit(headers);
   }
 }
+/** 5xx: the server failed; nothing was changed. Quote the request id. */
 export class InternalServerError extends APIError {
+  /** `"InternalServerError"`. */
   override name = 'InternalServerError';
 }
 
+/** No response: the connection failed (after retries). */
 export class APIConnectionError extends TesseraError {
+  /** `"APIConnectionError"`. */
   override name = 'APIConnectionError';
   constructor(options: { message?: string; cause?: unknown } = {}) {
     super(options.message ?? 'Connection error: no response from the Tessera API.', { cause: options.cause });
   }
 }
 
+/** No response within the timeout (after retries). */
 export class APIConnectionTimeoutError extends APIConnectionError {
+  /** `"APIConnectionTimeoutError"`. */
   override name = 'APIConnectionTimeoutError';
   constructor(options: { message?: string; cause?: unknown } = {}) {
     super({ message: options.message ?? 'Request timed out.', cause: options.cause });
   }
 }
 
+/** The caller's `AbortSignal` fired. */
 export class APIUserAbortError extends TesseraError {
+  /** `"APIUserAbortError"`. */
   override name = 'APIUserAbortError';
   constructor(options: { message?: string; cause?: unknown } = {}) {
     super(options.message ?? 'Request was aborted.', { cause: options.cause });

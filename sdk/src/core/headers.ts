@@ -3,6 +3,7 @@
  * `Retry-After`, `Idempotent-Replayed`. Shared by the retry logic and the error classes.
  */
 
+/** The rate-limit state a response reports in its headers. */
 export interface RateLimitState {
   /** `X-RateLimit-Limit`: requests allowed in the window. */
   limit: number | null;
@@ -49,9 +50,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
+/** What Tessera says about a response in its headers. */
 export interface ResponseMeta {
   /** `X-Request-Id`: quote it when contacting support. */
   requestId: string | null;
+  /** The caller's rate-limit state, when an API key authenticated the request. */
   rateLimit: RateLimitState | null;
   /** `Idempotent-Replayed: true`: this is the stored response of an earlier request with the same Idempotency-Key. */
   idempotentReplayed: boolean;

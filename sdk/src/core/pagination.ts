@@ -8,17 +8,24 @@ import { TesseraError } from './errors.js';
 
 /** The wire shape of a list response. */
 export interface ListResponse<T> {
+  /** The items of this page. */
   data: T[];
+  /** Whether another page follows. */
   has_more: boolean;
+  /** The cursor of the next page; null on the last. */
   next_cursor: string | null;
 }
 
 /** Fetches the page starting at `cursor` (`undefined` = the first page). */
 export type FetchPage<T> = (cursor: string | undefined) => Promise<ListResponse<T>>;
 
+/** One page of a list; iterate it with `for await` to walk it and every following page. */
 export class Page<T> implements AsyncIterable<T> {
+  /** The items of this page. */
   readonly data: T[];
+  /** Whether another page follows. */
   readonly hasMore: boolean;
+  /** The cursor of the next page; null on the last. */
   readonly nextCursor: string | null;
   readonly #fetchPage: FetchPage<T>;
   readonly #cursor: string | undefined;
@@ -31,10 +38,12 @@ export class Page<T> implements AsyncIterable<T> {
     this.#cursor = cursor;
   }
 
+  /** Whether {@link Page.getNextPage} can be called. */
   hasNextPage(): boolean {
     return this.hasMore && this.nextCursor !== null && this.nextCursor !== '';
   }
 
+  /** Fetches the next page; throws when there is none. */
   async getNextPage(): Promise<Page<T>> {
     if (!this.hasNextPage()) throw new TesseraError('There is no next page: check hasNextPage() first.');
     const cursor = this.nextCursor!;
@@ -79,6 +88,7 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.#first;
   }
 
+  /** Promise `then`, resolving with the first page. */
   then<R1 = Page<T>, R2 = never>(
     onfulfilled?: ((page: Page<T>) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -86,14 +96,17 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.#firstPage().then(onfulfilled, onrejected);
   }
 
+  /** Promise `catch`, on the first page. */
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<Page<T> | R> {
     return this.#firstPage().catch(onrejected);
   }
 
+  /** Promise `finally`, on the first page. */
   finally(onfinally?: (() => void) | null): Promise<Page<T>> {
     return this.#firstPage().finally(onfinally);
   }
 
+  /** Every item of every page, fetching pages as needed. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     yield* await this.#firstPage();
   }

@@ -1,8 +1,10 @@
 /**
  * Retry policy: which outcomes are retried, and how long to wait before the next attempt.
  *
- * Retried: 408, 409 (an idempotent request still in flight), 429, 5xx, connection errors and timeouts.
- * Never: any other 4xx (400, 401, 403, 404, 422, …): repeating them cannot change the answer.
+ * Retried: 408, 429, 5xx, connection errors and timeouts, and a 409 whose problem `code` is
+ * `idempotency_request_in_flight` (the first request with this Idempotency-Key is still running: a retry gets
+ * its stored answer). Never: any other 409 (`key_revoked`, `last_admin`, `already_rotated`, … are business
+ * conflicts that a retry cannot change) and any other 4xx (400, 401, 403, 404, 422, …).
  *
  * Delay, first match wins:
  *  1. `Retry-After` (delay-seconds or HTTP-date), exactly as asked;
@@ -16,7 +18,12 @@
  */
 import { parseRetryAfter } from './headers.js';
 
+/** The problem `code` of the only 409 worth retrying: the same Idempotency-Key is still being processed. */
+export const IDEMPOTENCY_IN_FLIGHT_CODE = 'idempotency_request_in_flight';
+
+/** The first retry's backoff ceiling, ms. */
 export const INITIAL_RETRY_DELAY_MS = 500;
+/** The largest backoff ceiling, ms. */
 export const MAX_BACKOFF_DELAY_MS = 8_000;
 
 /** Returns a number in [0, 1), like `Math.random`. Injectable so tests are deterministic. */
@@ -25,6 +32,7 @@ export type RandomSource = () => number;
 /** Waits `ms`; rejects early when `signal` aborts. Injectable so tests never wait. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** A `setTimeout` sleep that rejects with the signal's reason when it aborts. */
 export const defaultSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -39,6 +47,10 @@ export const defaultSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/**
+ * Whether a status may be retried. A 409 is only a candidate: `decideRetry` retries it only when the problem
+ * `code` says the idempotent request is still in flight.
+ */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
@@ -49,10 +61,11 @@ export function backoffDelay(retryIndex: number, random: RandomSource = Math.ran
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
+/** Where a retry delay came from. */
 export type DelaySource = 'retry-after' | 'rate-limit-reset' | 'backoff';
 
 /** The wait the server asked for, from `Retry-After`, else from the rate-limit reset when nothing remains. */
-export function serverRequestedDelay(headers: Headers, now: number = Date.now()): { ms: number; source: DelaySource } | null {
+export function serverRequestedDelay(headers: Headers, now: number = Date.now()): ServerRequestedDelay | null {
   const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
   if (retryAfter !== null) return { ms: retryAfter, source: 'retry-after' };
   const remaining = headers.get('x-ratelimit-remaining')?.trim();
@@ -63,24 +76,61 @@ export function serverRequestedDelay(headers: Headers, now: number = Date.now())
   return null;
 }
 
-export type RetryDecision =
-  | { retry: true; delayMs: number; source: DelaySource }
-  | { retry: false; reason: 'not-retryable' | 'retries-exhausted' | 'delay-exceeds-cap'; requestedDelayMs?: number };
+/** A wait the server asked for. */
+export interface ServerRequestedDelay {
+  /** How long, ms. */
+  ms: number;
+  /** Which header said so. */
+  source: DelaySource;
+}
 
+/** Retry after `delayMs`. */
+export interface RetryAfterDelay {
+  /** Retry. */
+  retry: true;
+  /** How long to wait first, ms. */
+  delayMs: number;
+  /** Where the delay came from. */
+  source: DelaySource;
+}
+
+/** Do not retry: the outcome is final. */
+export interface NoRetry {
+  /** Do not retry. */
+  retry: false;
+  /** Why not. */
+  reason: 'not-retryable' | 'retries-exhausted' | 'delay-exceeds-cap';
+  /** For `delay-exceeds-cap`: the wait the server asked for, ms. */
+  requestedDelayMs?: number;
+}
+
+/** What to do after an attempt. */
+export type RetryDecision = RetryAfterDelay | NoRetry;
+
+/** What {@link decideRetry} decides on. */
 export interface RetryContext {
   /** The response status, or `undefined` for a connection error or timeout. */
   status?: number | undefined;
+  /** The response headers (`Retry-After`, rate-limit reset). */
   headers?: Headers | undefined;
+  /** The problem `code` of the response body. Read only for a 409, where it decides whether to retry. */
+  code?: string | undefined;
   /** Retries already made for this call (0 after the first attempt). */
   retryIndex: number;
+  /** Retries allowed after the first attempt. */
   maxRetries: number;
+  /** The longest server-requested wait honoured, ms. */
   maxRetryDelay: number;
+  /** The current time, ms (for HTTP-date `Retry-After` and the rate-limit reset). */
   now?: number;
+  /** The jitter source. */
   random?: RandomSource;
 }
 
+/** Whether to retry an outcome, and after how long; see the module description for the rules. */
 export function decideRetry(ctx: RetryContext): RetryDecision {
   if (ctx.status !== undefined && !isRetryableStatus(ctx.status)) return { retry: false, reason: 'not-retryable' };
+  if (ctx.status === 409 && ctx.code !== IDEMPOTENCY_IN_FLIGHT_CODE) return { retry: false, reason: 'not-retryable' };
   if (ctx.retryIndex >= ctx.maxRetries) return { retry: false, reason: 'retries-exhausted' };
   const requested = ctx.headers ? serverRequestedDelay(ctx.headers, ctx.now ?? Date.now()) : null;
   if (requested) {

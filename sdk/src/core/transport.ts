@@ -14,7 +14,9 @@ import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, Tesse
 import type { FetchLike } from './config.js';
 import { decideRetry, defaultSleep, type RandomSource, type Sleep } from './retry.js';
 
+/** The header telling the server how many retries preceded this attempt (`0` on the first). */
 export const RETRY_COUNT_HEADER = 'X-Tessera-Retry-Count';
+/** The header carrying a `POST`'s idempotency key. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /** Per-request overrides of the client-wide settings. */
@@ -25,17 +27,24 @@ export interface TesseraRequestOptions {
   maxRetries?: number | undefined;
 }
 
+/** A `fetch` that retries; accepts the per-request `timeout` and `maxRetries` in its init. */
 export type RetryingFetch = (input: Request | URL | string, init?: RequestInit & TesseraRequestOptions) => Promise<Response>;
 
+/** Options of {@link createRetryingFetch}. */
 export interface RetryingFetchOptions {
+  /** The fetch each attempt uses. */
   fetch: FetchLike;
+  /** Retries after the first attempt. */
   maxRetries: number;
   /** Longest server-requested wait (ms) that is honoured; longer means the error is returned without retrying. */
   maxRetryDelay: number;
   /** Per-attempt timeout, ms. */
   timeout: number;
+  /** How to wait between attempts. Default: `setTimeout`. */
   sleep?: Sleep | undefined;
+  /** The jitter source. Default `Math.random`. */
   random?: RandomSource | undefined;
+  /** The clock, ms. Default `Date.now`. */
   now?: (() => number) | undefined;
   /** Makes the Idempotency-Key for a POST that has none. Default `tessera-retry-<uuid v4>`. */
   idempotencyKey?: (() => string) | undefined;
@@ -55,6 +64,7 @@ function uuidV4(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** A fresh idempotency key, `tessera-retry-<uuid v4>`. */
 export function generateIdempotencyKey(): string {
   return `tessera-retry-${uuidV4()}`;
 }
@@ -103,6 +113,7 @@ function discardBody(response: Response): void {
   }
 }
 
+/** Wraps `options.fetch` with retries, per-attempt timeouts, abort handling and idempotency keys (see the module description). */
 export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetch {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
@@ -177,9 +188,13 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
       // still abort it with their signal (kept linked to this attempt's controller).
       clearTimeout(timer);
 
+      // A 409 is retried only for an idempotent request still in flight: its problem `code` decides. The body
+      // is read from a clone, so the caller still gets the response unread.
+      const code = response.status === 409 && retryIndex < maxRetries ? await problemCodeOf(response) : undefined;
       const decision = decideRetry({
         status: response.status,
         headers: response.headers,
+        code,
         retryIndex,
         maxRetries,
         maxRetryDelay: options.maxRetryDelay,
@@ -193,6 +208,17 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
       await sleepUnlessAborted(sleep, decision.delayMs, userSignal);
     }
   };
+}
+
+/** The `code` of a problem+json body, read from a clone; `undefined` when the body is not a JSON object. */
+async function problemCodeOf(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = JSON.parse(await response.clone().text());
+    const code = (body as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function sleepUnlessAborted(sleep: Sleep, ms: number, signal: AbortSignal): Promise<void> {
