@@ -8,11 +8,6 @@ export type { components, operations, paths };
 
 /** The spec's schemas, by name. */
 export type Schemas = components['schemas'];
-/**
- * The generated request types mark fields that have a default (`environment`, `role`, …) as required
- * (openapi-typescript's `defaultNonNullable`); the server fills them in, so the SDK makes them optional.
- */
-export type WithDefaults<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 /** The query parameters of an operation. */
 export type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
@@ -35,11 +30,11 @@ export type RateLimitSettings = Schemas['RateLimit'];
 /** Your own labels on a key. */
 export type Metadata = Schemas['Metadata'];
 /** The body of `apiKeys.create`. */
-export type CreateApiKeyParams = WithDefaults<Schemas['CreateApiKeyRequest'], 'environment'>;
+export type CreateApiKeyParams = Schemas['CreateApiKeyRequest'];
 /** The body of `apiKeys.update`: any subset of the key's settings. */
 export type UpdateApiKeyParams = Schemas['UpdateApiKeyRequest'];
 /** The body of `apiKeys.rotate`: how long the old key keeps working (`grace_period_seconds`, 0 = revoke now). */
-export type RotateApiKeyParams = Partial<Schemas['RotateApiKeyRequest']>;
+export type RotateApiKeyParams = Schemas['RotateApiKeyRequest'];
 /** Filters and paging of `apiKeys.list`. */
 export type ListApiKeysParams = QueryOf<'listApiKeys'>;
 
@@ -75,7 +70,7 @@ export type Member = Schemas['Member'];
 /** The answer to `members.create`: the member with their personal access token, shown this once. */
 export type MemberCreated = Schemas['MemberCreated'];
 /** The body of `members.create`. */
-export type CreateMemberParams = WithDefaults<Schemas['CreateMemberRequest'], 'role'>;
+export type CreateMemberParams = Schemas['CreateMemberRequest'];
 /** The body of `members.update`. */
 export type UpdateMemberParams = Schemas['UpdateMemberRequest'];
 /** Paging of `members.list`. */
@@ -128,7 +123,7 @@ export type AlertSubscription = Schemas['AlertSubscription'];
 /** The answer to `alertSubscriptions.create`: the subscription with its signing secret, shown this once. */
 export type AlertSubscriptionCreated = Schemas['AlertSubscriptionCreated'];
 /** The body of `alertSubscriptions.create`. */
-export type CreateAlertSubscriptionParams = WithDefaults<Schemas['CreateAlertSubscriptionRequest'], 'enabled' | 'expiry_warning_days' | 'anomaly_factor'>;
+export type CreateAlertSubscriptionParams = Schemas['CreateAlertSubscriptionRequest'];
 /** The body of `alertSubscriptions.update`. */
 export type UpdateAlertSubscriptionParams = Schemas['UpdateAlertSubscriptionRequest'];
 /** Paging of `alertSubscriptions.list`. */

@@ -945,7 +945,7 @@ export interface components {
             /** Format: email */
             email: string;
             /** @default member */
-            role: components["schemas"]["RoleId"];
+            role?: components["schemas"]["RoleId"];
         };
         UpdateMemberRequest: {
             name?: string;
@@ -1058,7 +1058,7 @@ export interface components {
             name: string;
             description?: string;
             /** @default live */
-            environment: components["schemas"]["Environment"];
+            environment?: components["schemas"]["Environment"];
             scopes?: components["schemas"]["Scopes"];
             roles?: components["schemas"]["RoleId"][];
             expires_in?: components["schemas"]["ExpiryPreset"];
@@ -1087,7 +1087,7 @@ export interface components {
              * @description How long the old key keeps working, at most 30 days; 0 revokes it at once.
              * @default 86400
              */
-            grace_period_seconds: number;
+            grace_period_seconds?: number;
         };
         VerifyApiKeyRequest: {
             /** @description The key your API received. */
@@ -1301,12 +1301,12 @@ export interface components {
             description?: string;
             events: components["schemas"]["AlertEvent"][];
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             /** @default 7 */
-            expiry_warning_days: number;
+            expiry_warning_days?: number;
             failed_auth_threshold?: components["schemas"]["FailedAuthThreshold"];
             /** @default 5 */
-            anomaly_factor: number;
+            anomaly_factor?: number;
         };
         UpdateAlertSubscriptionRequest: {
             /** Format: uri */

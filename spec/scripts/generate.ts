@@ -92,7 +92,7 @@ export async function generateInto(dir: string): Promise<string[]> {
   const bundledPath = join(dir, 'openapi.json');
   await writeFile(bundledPath, bundledJson);
 
-  const types = banner + astToString(await openapiTS(doc as never, { alphabetize: false }));
+  const types = banner + astToString(await openapiTS(doc as never, { alphabetize: false, defaultNonNullable: false }));
   await writeFile(join(dir, 'schema.d.ts'), types);
 
   const workDir = await mkdtemp(join(tmpdir(), 'tessera-gen-'));
