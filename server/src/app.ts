@@ -6,6 +6,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { EventSink } from './audit/types.js';
+import { createMemoryPipeline, type EventPipeline } from './events.js';
+import { httpMetrics } from './usage/index.js';
+import { alertRoutes } from './routes/alerts.js';
+import { auditLogRoutes } from './routes/audit-logs.js';
+import { usageRoutes } from './routes/usage.js';
 import type { TesseraStore } from './data/store.js';
 import { ApiKeyService } from './domain/api-keys.js';
 import { DomainError, type DomainErrorKind } from './domain/errors.js';
@@ -20,6 +25,7 @@ import { problem } from './http/problem.js';
 import { requestContext } from './http/request-id.js';
 import { validationHook } from './http/validation.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { docsRoutes } from './http/docs.js';
 import { meRoutes } from './routes/me.js';
 import { memberRoutes } from './routes/members.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -44,7 +50,10 @@ export const SERVER_VERSION = '0.1.0';
 
 export interface AppOptions {
   store: TesseraStore;
-  events: EventSink;
+  /** Audit log, usage counters, metrics and alerts; in memory when not given. */
+  pipeline?: EventPipeline;
+  /** Also told about every event (tests watch with it). Ignored when `pipeline` is given. */
+  events?: EventSink;
   clock?: Clock;
   limiter?: RateLimiter;
   idempotency?: IdempotencyStore;
@@ -68,7 +77,8 @@ export function createApp(options: AppOptions) {
   const idempotencyStore = options.idempotency ?? new InMemoryIdempotencyStore({ clock });
   const store = options.store;
   const logError = options.logError ?? ((error, requestId) => console.error(`[${requestId}]`, error));
-  const auditor = new RequestAuditor(options.events);
+  const pipeline = options.pipeline ?? createMemoryPipeline({ store, clock, observer: options.events });
+  const auditor = new RequestAuditor(pipeline.sink);
   const services: Services = {
     store,
     workspaces: new WorkspaceService(store),
@@ -77,12 +87,14 @@ export function createApp(options: AppOptions) {
     apiKeys: new ApiKeyService(store),
     verification: new VerificationService(store, limiter),
     auditor,
+    pipeline,
     version: options.version ?? SERVER_VERSION,
     startedAt: clock.now(),
   };
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestContext(clock));
+  app.use('*', httpMetrics(pipeline.metrics));
 
   app.onError((error, c) => {
     if (error instanceof DomainError) {
@@ -138,12 +150,16 @@ export function createApp(options: AppOptions) {
   );
 
   operationsRoutes(app, services);
+  docsRoutes(app);
   meRoutes(app);
   workspaceRoutes(app, services);
   memberRoutes(app, services);
   roleRoutes(app, services);
   apiKeyRoutes(app, services);
   verifyRoutes(app, services);
+  auditLogRoutes(app, services);
+  usageRoutes(app, services);
+  alertRoutes(app, services);
 
   return { app, services };
 }

@@ -12,8 +12,16 @@ export interface RunningServer {
   app: ReturnType<typeof createApp>['app'];
 }
 
-export async function listen(options: AppOptions & { port?: number; host?: string }): Promise<RunningServer> {
+export interface ListenOptions extends AppOptions {
+  port?: number;
+  host?: string;
+  /** Adds routes to the app before it listens (the benchmark's baseline route). */
+  configureApp?: (app: ReturnType<typeof createApp>['app']) => void;
+}
+
+export async function listen(options: ListenOptions): Promise<RunningServer> {
   const { app } = createApp(options);
+  options.configureApp?.(app);
   const host = options.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));

@@ -155,6 +155,9 @@ describe('rotate', () => {
     const other = await s.createKey();
     const noBody = await s.call('POST', `${s.keysPath}/${other.id}/rotate`, { token: s.admin });
     expect(noBody.status).toBe(201);
+    const third = await s.createKey();
+    const emptyJson = await s.call('POST', `${s.keysPath}/${third.id}/rotate`, { token: s.admin, rawBody: '', headers: { 'content-type': 'application/json' } });
+    expect(emptyJson.status).toBe(201);
     expect(noBody.body.previous_key.expires_at).toBe(new Date(T0 + 86_400_000).toISOString());
   });
 });

@@ -1385,7 +1385,7 @@ export interface components {
             /** @constant */
             status?: 404;
             /** @enum {string} */
-            code?: "workspace_not_found" | "member_not_found" | "role_not_found" | "scope_not_found" | "api_key_not_found" | "subscription_not_found" | "export_not_found" | "route_not_found";
+            code?: "workspace_not_found" | "member_not_found" | "role_not_found" | "scope_not_found" | "api_key_not_found" | "alert_subscription_not_found" | "audit_export_not_found" | "route_not_found";
         };
         ConflictProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -1409,7 +1409,7 @@ export interface components {
             /** @constant */
             status?: 422;
             /** @enum {string} */
-            code?: "idempotency_key_reused" | "expiry_required" | "expiry_too_far" | "expiry_in_past" | "expiry_conflict" | "unknown_scope" | "unknown_role" | "invalid_time_range" | "unsafe_url";
+            code?: "idempotency_key_reused" | "expiry_required" | "expiry_too_far" | "expiry_in_past" | "expiry_conflict" | "unknown_scope" | "unknown_role" | "invalid_time_range" | "time_range_too_large" | "invalid_webhook_url";
         };
         TooManyRequestsProblem: components["schemas"]["Problem"] & {
             /** @constant */

@@ -660,8 +660,8 @@ export const zNotFoundProblem = zProblem.and(z.object({
         'role_not_found',
         'scope_not_found',
         'api_key_not_found',
-        'subscription_not_found',
-        'export_not_found',
+        'alert_subscription_not_found',
+        'audit_export_not_found',
         'route_not_found'
     ]).optional()
 }));
@@ -704,7 +704,8 @@ export const zUnprocessableEntityProblem = zProblem.and(z.object({
         'unknown_scope',
         'unknown_role',
         'invalid_time_range',
-        'unsafe_url'
+        'time_range_too_large',
+        'invalid_webhook_url'
     ]).optional()
 }));
 

@@ -4,7 +4,7 @@
  * document it serves.
  */
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ZodType } from 'zod';
 import { openapi, operations, type OperationId } from '@tessera/spec';
 import type { ActionContext } from '../domain/context.js';
@@ -33,13 +33,28 @@ function withMinProperties(request: Request, min: number | undefined): Request {
   return { ...request, body: { ...request.body!, content: { 'application/json': { ...content, schema } } } };
 }
 
+/**
+ * For a body the spec marks optional: an empty body sent with `Content-Type: application/json`
+ * means "no settings", not malformed JSON (the validator would otherwise try to parse it).
+ */
+const emptyOptionalBody: MiddlewareHandler = async (c, next) => {
+  if (/json/i.test(c.req.header('content-type') ?? '') && (await c.req.text()).trim() === '') {
+    // HonoRequest.json() parses the cached text, so the validator then sees `{}`. The cache holds
+    // promises at run time, though Hono's type declares the resolved values.
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
+  }
+  await next();
+};
+
 export function operationRoute<OpId extends OperationId, R extends Request = {}>(operationId: OpId, request?: R) {
   const op = operations[operationId];
+  const middleware: MiddlewareHandler[] = op.authenticated ? [requireOperationScopes(operationId)] : [];
+  if (request?.body && request.body.required === false) middleware.push(emptyOptionalBody);
   return createRoute({
     operationId,
     method: op.method,
     path: op.path,
-    middleware: op.authenticated ? [requireOperationScopes(operationId)] : [],
+    middleware,
     request: withMinProperties(request ?? {}, minPropertiesOf(op.method, op.path)) as R,
     responses: { default: { description: 'As documented in spec/openapi.yaml.' } },
   });

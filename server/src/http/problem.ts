@@ -18,13 +18,16 @@ export interface ProblemDetails {
   retry_after?: number | undefined;
 }
 
+/** `text` with anything shaped like an API key or a personal access token replaced (a key pasted where its id belongs). */
+export const redactCredentials = (text: string) => text.replace(/[a-z][a-z0-9]{1,15}_(?:live|test)_[0-9A-Za-z]{36}|tpat_[0-9A-Za-z]{36}/g, '[redacted]');
+
 export function problem(c: Context, details: ProblemDetails, headers: Record<string, string> = {}): Response {
   const body = {
     type: problemTypeUri(details.code),
     title: details.title,
     status: details.status,
     detail: details.detail,
-    instance: c.req.path,
+    instance: redactCredentials(c.req.path),
     code: details.code,
     request_id: (c.get('requestId') as string | undefined) ?? '',
     ...(details.errors ? { errors: details.errors } : {}),

@@ -7,6 +7,7 @@ import type { VerificationService } from '../domain/verification.js';
 import type { WorkspaceService } from '../domain/workspaces.js';
 import type { AppEnv } from '../http/env.js';
 import type { RequestAuditor } from '../http/auditing.js';
+import type { EventPipeline } from '../events.js';
 
 /** What route modules are given: domain services, never storage internals. */
 export interface Services {
@@ -17,6 +18,8 @@ export interface Services {
   apiKeys: ApiKeyService;
   verification: VerificationService;
   auditor: RequestAuditor;
+  /** Audit log, usage counters, Prometheus metrics, alerts. */
+  pipeline: EventPipeline;
   version: string;
   startedAt: number;
 }

@@ -1,0 +1,333 @@
+/**
+ * Audit exports delivered to a webhook: `POST .../audit-logs/exports` creates a record (`pending`)
+ * and answers at once; the matching events are then sent, in the chosen format, as one signed
+ * POST to `destination_url`, retried with backoff; the record tells the outcome (`succeeded` or
+ * `failed`, `attempts`, `event_count`, `error`, `completed_at`).
+ *
+ * - The set of events is fixed when the export is created: `range` is resolved against its
+ *   `created_at`, and events recorded later are left out (an exclusive upper bound), so every
+ *   attempt sends the same body.
+ * - The body is streamed in constant memory. Its signature covers the whole body, and a header
+ *   must carry it before the body is sent, so each attempt reads the events twice: once to compute
+ *   the HMAC (and count), once to send.
+ * - Signing: the same scheme as alert deliveries (`Tessera-Signature: t=…,v1=…`). The spec gives
+ *   an export no secret of its own, so exports are signed with a server export-signing secret:
+ *   the `signingSecret` option, or one generated on first use and kept in the exports document
+ *   (read it with `signingSecret(workspaceId)` to configure the receiver).
+ * - Records live in a small JSON document (`<dataDir>/audit-exports.json`) or in memory; the
+ *   newest `maxExportsPerWorkspace` are kept. Pending exports resume after a restart.
+ */
+import path from 'node:path';
+import { randomBase62 } from '@tessera/sdk/key-format';
+import type { components } from '@tessera/spec';
+import type { PendingEvent } from '../domain/context.js';
+import { DomainError, notFound } from '../domain/errors.js';
+import { byCreation, paginate, sortBy, type Page, type PageRequest } from '../domain/pagination.js';
+import { JsonDocumentStore, MemoryDocumentStore, type DocumentStore } from '../storage/index.js';
+import { systemClock, type Clock } from '../traffic/clock.js';
+import { DELIVERY_HEADER, EVENT_HEADER, formatSignatureHeader, SIGNATURE_HEADER, signatureHmac } from '../alerts/signature.js';
+import { systemScheduler, type Scheduler } from '../alerts/timers.js';
+import { checkDeliveryTarget, systemLookup, validateWebhookUrl, type HostLookup } from '../alerts/url.js';
+import { DEFAULT_RETRY_POLICY, postWebhook, retryDelayMs, type FetchLike, type RetryPolicy } from '../alerts/webhook.js';
+import { RANGE_MS, resolveFilters } from './filters.js';
+import { EXPORT_CONTENT_TYPES, EXPORT_FILE_EXTENSIONS, exportEncoder } from './formats.js';
+import type { AuditExport, AuditExportFormat, AuditFilters, AuditLogApi } from './types.js';
+
+export type CreateAuditExportRequest = components['schemas']['CreateAuditExportRequest'];
+
+interface ExportRecord extends AuditExport {
+  /** Events at or after this (ms) were recorded after the export was created and are left out. */
+  as_of_ms: number;
+  next_attempt_at: string | null;
+}
+
+interface ExportsDocument {
+  schema_version: 1;
+  signing_secret: string;
+  exports: Record<string, ExportRecord>;
+}
+
+function emptyExportsDocument(): ExportsDocument {
+  return { schema_version: 1, signing_secret: `whsec_${randomBase62(32)}`, exports: {} };
+}
+
+function validateExportsDocument(value: unknown): ExportsDocument {
+  const doc = value as Partial<ExportsDocument>;
+  if (typeof doc !== 'object' || doc === null || doc.schema_version !== 1 || typeof doc.signing_secret !== 'string' || typeof doc.exports !== 'object') {
+    throw new Error('expected { schema_version: 1, signing_secret, exports }');
+  }
+  return doc as ExportsDocument;
+}
+
+export interface AuditExportServiceOptions {
+  clock?: Clock;
+  scheduler?: Scheduler;
+  fetch?: FetchLike;
+  retry?: Partial<RetryPolicy>;
+  random?: () => number;
+  /** Default true: a local reference server delivers to 127.0.0.1 (see alerts/url.ts). */
+  allowPrivateTargets?: boolean;
+  lookup?: HostLookup;
+  /** Per attempt, body included. Default 5 minutes. */
+  requestTimeoutMs?: number;
+  /** Overrides the generated export-signing secret (one for all workspaces, or per workspace). */
+  signingSecret?: string | ((workspaceId: string) => string);
+  /** Records kept per workspace (oldest finished go first). Default 100. */
+  maxExportsPerWorkspace?: number;
+  userAgent?: string;
+  onError?: (error: Error) => void;
+}
+
+/** `tessera-audit-2026-03-19.csv`: the suggested download name (Content-Disposition). */
+export function exportFileName(format: AuditExportFormat, now: Date = new Date()): string {
+  return `tessera-audit-${now.toISOString().slice(0, 10)}.${EXPORT_FILE_EXTENSIONS[format]}`;
+}
+
+function present(record: ExportRecord): AuditExport {
+  const { as_of_ms: _asOf, next_attempt_at: _next, ...view } = record;
+  void _asOf;
+  void _next;
+  return structuredClone(view);
+}
+
+const FORMATS: readonly AuditExportFormat[] = ['csv', 'ndjson', 'cef'];
+
+export class AuditExportService {
+  readonly #store: DocumentStore<ExportsDocument>;
+  readonly #log: AuditLogApi;
+  readonly #clock: Clock;
+  readonly #scheduler: Scheduler;
+  readonly #fetch: FetchLike | undefined;
+  readonly #retry: RetryPolicy;
+  readonly #random: () => number;
+  readonly #allowPrivate: boolean;
+  readonly #lookup: HostLookup;
+  readonly #timeoutMs: number;
+  readonly #secret: AuditExportServiceOptions['signingSecret'];
+  readonly #maxPerWorkspace: number;
+  readonly #userAgent: string;
+  readonly #onError: ((error: Error) => void) | undefined;
+  readonly #timers = new Map<string, unknown>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closed = false;
+
+  private constructor(store: DocumentStore<ExportsDocument>, log: AuditLogApi, options: AuditExportServiceOptions) {
+    this.#store = store;
+    this.#log = log;
+    this.#clock = options.clock ?? systemClock;
+    this.#scheduler = options.scheduler ?? systemScheduler;
+    this.#fetch = options.fetch;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#random = options.random ?? Math.random;
+    this.#allowPrivate = options.allowPrivateTargets ?? true;
+    this.#lookup = options.lookup ?? systemLookup;
+    this.#timeoutMs = options.requestTimeoutMs ?? 300_000;
+    this.#secret = options.signingSecret;
+    this.#maxPerWorkspace = Math.max(1, options.maxExportsPerWorkspace ?? 100);
+    this.#userAgent = options.userAgent ?? 'Tessera-Webhooks/0.1.0';
+    this.#onError = options.onError;
+  }
+
+  /** Records in `<dataDir>/audit-exports.json`; pending exports resume. */
+  static async open(dataDir: string, log: AuditLogApi, options: AuditExportServiceOptions = {}): Promise<AuditExportService> {
+    const store = await JsonDocumentStore.open<ExportsDocument>(path.join(dataDir, 'audit-exports.json'), {
+      defaultData: emptyExportsDocument(),
+      validate: validateExportsDocument,
+    });
+    const service = new AuditExportService(store, log, options);
+    service.#resumePending();
+    return service;
+  }
+
+  static inMemory(log: AuditLogApi, options: AuditExportServiceOptions = {}): AuditExportService {
+    return new AuditExportService(new MemoryDocumentStore<ExportsDocument>(emptyExportsDocument(), { description: 'the audit exports' }), log, options);
+  }
+
+  #doc(): ExportsDocument {
+    return this.#store.read() as ExportsDocument;
+  }
+
+  /** The secret export deliveries of this workspace are signed with (give it to the receiver). */
+  signingSecret(workspaceId: string): string {
+    if (typeof this.#secret === 'string') return this.#secret;
+    if (typeof this.#secret === 'function') return this.#secret(workspaceId);
+    return this.#doc().signing_secret;
+  }
+
+  /**
+   * Accept an export (202): validates the format, the filters (422 `invalid_time_range`...) and
+   * the URL (422 `invalid_webhook_url`), stores it `pending` and starts delivering.
+   */
+  async create(workspaceId: string, request: CreateAuditExportRequest, ctx?: { events: PendingEvent[] }): Promise<AuditExport> {
+    if (!FORMATS.includes(request.format)) {
+      throw new DomainError('invalid', 'validation_failed', 'Invalid request', 'format must be csv, ndjson or cef.', {
+        errors: [{ field: 'format', code: 'invalid_value', message: 'csv, ndjson or cef.' }],
+      });
+    }
+    const nowMs = this.#clock.now();
+    const filters: AuditFilters = structuredClone(request.filters ?? {});
+    resolveFilters(filters, nowMs); // throws on bad filters before anything is stored
+    const url = validateWebhookUrl(request.destination_url, { allowPrivateTargets: this.#allowPrivate, field: 'destination_url' }).toString();
+    const now = new Date(nowMs).toISOString();
+    const record: ExportRecord = {
+      id: `exp_${randomBase62(22)}`,
+      workspace_id: workspaceId,
+      format: request.format,
+      destination_url: url,
+      filters,
+      status: 'pending',
+      event_count: null,
+      attempts: 0,
+      error: null,
+      created_at: now,
+      completed_at: null,
+      as_of_ms: nowMs + 1,
+      next_attempt_at: now,
+    };
+    await this.#store.update((doc) => {
+      doc.exports[record.id] = record;
+      this.#trim(doc, workspaceId);
+    });
+    ctx?.events.push({ type: 'audit_log.exported', target: { type: 'audit_export', id: record.id, name: null }, details: { format: record.format, destination_host: new URL(url).host, filters } });
+    this.#start(record.id);
+    return present(record);
+  }
+
+  async get(workspaceId: string, exportId: string): Promise<AuditExport> {
+    const record = this.#doc().exports[exportId];
+    if (!record || record.workspace_id !== workspaceId) throw notFound('audit_export_not_found', 'Audit export', exportId);
+    return present(record);
+  }
+
+  async list(workspaceId: string, page: PageRequest = {}): Promise<Page<AuditExport>> {
+    const records = Object.values(this.#doc().exports).filter((r) => r.workspace_id === workspaceId).map(present);
+    return paginate(sortBy(records, byCreation, 'desc'), byCreation, page, 'desc');
+  }
+
+  #trim(doc: ExportsDocument, workspaceId: string): void {
+    const mine = Object.values(doc.exports).filter((r) => r.workspace_id === workspaceId);
+    if (mine.length <= this.#maxPerWorkspace) return;
+    const finished = mine.filter((r) => r.status !== 'pending').sort((a, b) => byCreation(a).localeCompare(byCreation(b)));
+    for (const r of finished.slice(0, mine.length - this.#maxPerWorkspace)) delete doc.exports[r.id];
+  }
+
+  #resumePending(): void {
+    const now = this.#clock.now();
+    for (const record of Object.values(this.#doc().exports)) {
+      if (record.status !== 'pending') continue;
+      const at = record.next_attempt_at ? Date.parse(record.next_attempt_at) : now;
+      this.#schedule(record.id, Math.max(0, at - now));
+    }
+  }
+
+  #schedule(id: string, delayMs: number): void {
+    if (this.#closed) return;
+    this.#timers.set(
+      id,
+      this.#scheduler.setTimeout(() => {
+        this.#timers.delete(id);
+        this.#start(id);
+      }, delayMs),
+    );
+  }
+
+  #start(id: string): void {
+    if (this.#closed) return;
+    const run = this.#attempt(id).catch((error: unknown) => this.#onError?.(error instanceof Error ? error : new Error(String(error))));
+    this.#inFlight.add(run);
+    void run.finally(() => this.#inFlight.delete(run));
+  }
+
+  #stream(record: ExportRecord, onComplete: (count: number) => void): ReadableStream<Uint8Array> {
+    const createdMs = Date.parse(record.created_at);
+    const to = record.filters.to !== undefined ? Math.min(Date.parse(record.filters.to), record.as_of_ms) : record.as_of_ms;
+    const filters: AuditFilters = { ...record.filters, to: new Date(to).toISOString() };
+    const from = record.filters.range !== undefined ? createdMs - RANGE_MS[record.filters.range] : record.filters.from !== undefined ? Date.parse(record.filters.from) : undefined;
+    if (from !== undefined && from >= to) {
+      // Starts after the export was created: nothing can match.
+      const preamble = exportEncoder(record.format).preamble;
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (preamble !== '') controller.enqueue(new TextEncoder().encode(preamble));
+          onComplete(0);
+          controller.close();
+        },
+      });
+    }
+    return this.#log.exportStream(record.workspace_id, filters, record.format, { now: createdMs, onComplete });
+  }
+
+  async #attempt(id: string): Promise<void> {
+    const record = this.#doc().exports[id];
+    if (!record || record.status !== 'pending') return;
+    const secret = this.signingSecret(record.workspace_id);
+    const timestamp = Math.floor(this.#clock.now() / 1000);
+    let result: { ok: boolean; status: number | null; error: string | null };
+    let count: number | null = null;
+    try {
+      const refused = await checkDeliveryTarget(new URL(record.destination_url), this.#allowPrivate, this.#lookup);
+      if (refused) {
+        result = { ok: false, status: null, error: refused };
+      } else {
+        // Pass 1: the signature and the count, without keeping the body.
+        const hmac = signatureHmac(secret, timestamp);
+        let counted = -1;
+        const reader = this.#stream(record, (n) => (counted = n)).getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          hmac.update(value);
+        }
+        count = counted;
+        // Pass 2: the same bytes, streamed as the body.
+        result = await postWebhook(
+          record.destination_url,
+          this.#stream(record, () => undefined),
+          {
+            'Content-Type': EXPORT_CONTENT_TYPES[record.format],
+            'User-Agent': this.#userAgent,
+            [SIGNATURE_HEADER]: formatSignatureHeader(timestamp, hmac.digest('hex')),
+            [EVENT_HEADER]: 'audit_log.exported',
+            [DELIVERY_HEADER]: record.id,
+            'Tessera-Event-Count': String(count),
+          },
+          { fetch: this.#fetch, timeoutMs: this.#timeoutMs, scheduler: this.#scheduler },
+        );
+      }
+    } catch (error) {
+      result = { ok: false, status: null, error: error instanceof Error ? error.message : String(error) };
+    }
+    const nowMs = this.#clock.now();
+    const attempts = record.attempts + 1;
+    const retry = !result.ok && attempts < this.#retry.maxAttempts;
+    const nextAt = retry ? nowMs + retryDelayMs(this.#retry, attempts, this.#random) : null;
+    await this.#store.update((doc) => {
+      const current = doc.exports[id];
+      if (!current) return;
+      current.attempts = attempts;
+      if (count !== null) current.event_count = count;
+      current.status = result.ok ? 'succeeded' : retry ? 'pending' : 'failed';
+      current.error = result.ok ? null : result.error;
+      current.completed_at = result.ok || !retry ? new Date(nowMs).toISOString() : null;
+      current.next_attempt_at = nextAt === null ? null : new Date(nextAt).toISOString();
+    });
+    if (nextAt !== null) this.#schedule(id, nextAt - nowMs);
+  }
+
+  /** Resolves when no attempt is running (scheduled retries are not waited for). */
+  async idle(): Promise<void> {
+    for (let guard = 0; guard < 1000 && this.#inFlight.size > 0; guard += 1) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  get scheduledRetries(): number {
+    return this.#timers.size;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers.values()) this.#scheduler.clearTimeout(timer);
+    this.#timers.clear();
+    await this.idle();
+    await this.#store.close();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What happens to every event after the HTTP layer reports it: the audit log (hash-chained,
+ * append-only), usage counters (the metrics endpoint), Prometheus counters and the alert
+ * engine. On a data folder everything is durable; without one (tests, the in-process mock)
+ * the same services run in memory.
+ */
+import { AuditExportService, AuditLog, MemoryAuditLog, combineSinks, retentionFromStore, type AuditLogApi, type EventSink } from './audit/index.js';
+import { AlertEngine, AlertService } from './alerts/index.js';
+import type { StoreReader } from './data/store.js';
+import type { Clock } from './traffic/index.js';
+import { createMetricsRegistry, keyCountsFromStore, PrometheusEventSink, UsageCounters, type TesseraMetrics } from './usage/index.js';
+
+export interface EventPipeline {
+  /** Where the HTTP layer reports events. */
+  sink: EventSink;
+  audit: AuditLogApi;
+  exports: AuditExportService;
+  usage: UsageCounters;
+  metrics: TesseraMetrics;
+  alerts: AlertService;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EventPipelineOptions {
+  store: StoreReader;
+  clock: Clock;
+  /** Also told about every event (tests use it to watch). */
+  observer?: EventSink | undefined;
+  /** How often the alert engine looks for keys nearing expiry (ms); 0 turns the scan off. */
+  expiryScanIntervalMs?: number;
+  onError?: (error: Error) => void;
+}
+
+type Parts = Pick<EventPipeline, 'audit' | 'exports' | 'usage' | 'alerts'> & { audit: AuditLogApi & EventSink & { flush(): Promise<void>; close(): Promise<void> } };
+
+function assemble(parts: Parts, options: EventPipelineOptions, expiryScanIntervalMs: number): EventPipeline {
+  const { audit, usage, alerts, exports } = parts;
+  const { store, clock } = options;
+  const metrics = createMetricsRegistry({ keyCountsByStatus: keyCountsFromStore(store, () => clock.now()) });
+  const engine = new AlertEngine(alerts, { clock, store, ...(options.onError ? { onError: options.onError } : {}) });
+  if (expiryScanIntervalMs > 0) engine.start(expiryScanIntervalMs);
+  const sinks: EventSink[] = [audit, usage, engine, new PrometheusEventSink(metrics)];
+  if (options.observer) sinks.push(options.observer);
+  return {
+    sink: combineSinks(...sinks),
+    audit,
+    exports,
+    usage,
+    metrics,
+    alerts,
+    flush: async () => {
+      await audit.flush();
+      await usage.flush();
+    },
+    close: async () => {
+      engine.stop();
+      await exports.close();
+      await alerts.close();
+      await usage.close();
+      await audit.close();
+    },
+  };
+}
+
+/** The durable pipeline in `dataDir` (the server). */
+export async function openEventPipeline(options: EventPipelineOptions & { dataDir: string }): Promise<EventPipeline> {
+  const { dataDir, store, clock } = options;
+  const onError = options.onError ?? ((error: Error) => console.error(`tessera-server: ${error.message}`));
+  const audit = await AuditLog.open(dataDir, { clock, retentionDays: retentionFromStore(store), onError });
+  const usage = await UsageCounters.open(dataDir, { clock, onError });
+  const alerts = await AlertService.open(dataDir, { clock, onError });
+  const exports = await AuditExportService.open(dataDir, audit, { clock, onError });
+  return assemble({ audit, usage, alerts, exports }, { ...options, onError }, options.expiryScanIntervalMs ?? 3_600_000);
+}
+
+/** The same services in memory (tests, the in-process mock); expiry scans run only when asked. */
+export function createMemoryPipeline(options: EventPipelineOptions): EventPipeline {
+  const { store, clock } = options;
+  const audit = new MemoryAuditLog({ clock, retentionDays: retentionFromStore(store) });
+  const alerts = AlertService.inMemory({ clock, ...(options.onError ? { onError: options.onError } : {}) });
+  const exports = AuditExportService.inMemory(audit, { clock, ...(options.onError ? { onError: options.onError } : {}) });
+  return assemble({ audit, usage: new UsageCounters({ clock }), alerts, exports }, options, options.expiryScanIntervalMs ?? 0);
+}
