@@ -3,8 +3,9 @@
 // Workspace packages expose their sources under the `tessera-source` export condition; the
 // resolve hook below adds that condition, and tsx compiles TypeScript on the fly.
 import { register } from 'node:module';
+import { register as registerTsx } from 'tsx/esm/api';
 
-register('tsx/esm', import.meta.url);
+registerTsx();
 register(
   'data:text/javascript,' +
     encodeURIComponent(

@@ -155,7 +155,9 @@ export interface paths {
         put?: never;
         /**
          * Invite a member
-         * @description Creates a member with a role and returns their personal access token, once.
+         * @description Creates a member with a role and returns their personal access token, once. A token is a
+         *     credential, so API keys may invite members only where the workspace's
+         *     `api_keys_can_manage_keys` is on (403 `keys_cannot_manage_keys` otherwise).
          */
         post: operations["createMember"];
         delete?: never;
@@ -848,7 +850,7 @@ export interface components {
          */
         DateOrDateTime: string;
         /**
-         * @description Your own labels, up to 50 entries; values are strings, numbers, booleans or null.
+         * @description Your own labels, up to 50 entries (letters, digits, `_`, `.`, `-`; not `__proto__`); values are strings, numbers, booleans or null.
          * @example {
          *       "team": "platform"
          *     }

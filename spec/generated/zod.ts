@@ -70,7 +70,7 @@ export const zTimestamp = z.iso.datetime({ offset: true });
 export const zDateOrDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/);
 
 /**
- * Your own labels, up to 50 entries; values are strings, numbers, booleans or null.
+ * Your own labels, up to 50 entries (letters, digits, `_`, `.`, `-`; not `__proto__`); values are strings, numbers, booleans or null.
  */
 export const zMetadata = z.record(z.string(), z.union([
     z.string().max(500),

@@ -3,7 +3,7 @@
  * status one the operation declares, do the required headers appear, and does the body match
  * the schema. The server's tests, the conformance suite and the example checks all use it.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { openapi } from './document.js';
 
@@ -91,6 +91,12 @@ export class SpecValidator {
     const pathname = path.split('?')[0] ?? path;
     const lower = method.toLowerCase();
     return this.routes.find((r) => r.method === lower && r.regex.test(pathname));
+  }
+
+  /** The raw JSON-Schema errors of `value` against a pointer into the document (empty when valid). */
+  schemaErrors(pointer: string, value: unknown): ErrorObject[] {
+    const validate = this.compile(pointer);
+    return validate(value) ? [] : [...(validate.errors ?? [])];
   }
 
   /** Validates `value` against a JSON pointer into the document, e.g. `#/components/schemas/ApiKey`. */

@@ -58,7 +58,7 @@ export function requireKeyManagementAllowed(principal: Principal): void {
       'forbidden',
       'keys_cannot_manage_keys',
       'API keys cannot manage API keys here',
-      "This workspace does not let API keys create, change, rotate or revoke keys; use a member's token, or turn on api_keys_can_manage_keys.",
+      "This workspace does not let API keys create, change, rotate or revoke keys, or create members (whose tokens are credentials too); use a member's token, or turn on api_keys_can_manage_keys.",
     );
   }
 }

@@ -1,6 +1,6 @@
 /** Members: invite (with a token shown once), change role, deactivate; never lose the last admin. */
 import type { StoreReader, TesseraStore } from '../data/store.js';
-import { requireGrantable, scopesOfRoles } from './access.js';
+import { requireGrantable, requireKeyManagementAllowed, scopesOfRoles } from './access.js';
 import { requireKnownRoles } from './catalog.js';
 import type { ActionContext } from './context.js';
 import { conflict, notFound } from './errors.js';
@@ -19,6 +19,8 @@ export class MemberService {
 
   async create(ctx: ActionContext, workspaceId: string, input: { name: string; email: string; role?: string | undefined }): Promise<MemberView & { token: string }> {
     requireOwnWorkspace(ctx.principal, workspaceId);
+    // A member's token is a credential: a key may mint one only where keys may manage keys.
+    requireKeyManagementAllowed(ctx.principal);
     const role = input.role ?? 'member';
     await requireKnownRoles(this.store, workspaceId, [role], 'role');
     requireGrantable(ctx.principal, await scopesOfRoles(this.store, workspaceId, [role]));

@@ -6,31 +6,40 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ZodType } from 'zod';
-import { openapi, operations, type OperationId } from '@tessera/spec';
+import { operations, specValidator, type OperationId } from '@tessera/spec';
 import type { ActionContext } from '../domain/context.js';
 import { requireOperationScopes } from './authentication.js';
 import type { AppEnv } from './env.js';
-import { coercedQuery } from './validation.js';
+import { problem } from './problem.js';
+import { coercedQuery, fieldProblemsFromSchema } from './validation.js';
 
 type Request = NonNullable<RouteConfig['request']>;
 
-type JsonSchema = { $ref?: string; minProperties?: number };
-
-/** The spec's `minProperties` for an operation's JSON body (the zod generator does not emit it). */
-function minPropertiesOf(method: string, path: string): number | undefined {
-  const operation = (openapi.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>)[path]?.[method];
-  let schema = operation?.requestBody?.content?.['application/json']?.schema;
-  if (schema?.$ref) schema = (openapi.components as { schemas: Record<string, JsonSchema> }).schemas[schema.$ref.split('/').pop()!];
-  return schema?.minProperties;
-}
-
-function withMinProperties(request: Request, min: number | undefined): Request {
-  const content = request.body?.content?.['application/json'] as { schema?: ZodType } | undefined;
-  if (min === undefined || !content?.schema) return request;
-  const schema = (content.schema as ZodType).refine((value) => typeof value !== 'object' || value === null || Object.keys(value).length >= min, {
-    message: `Give at least ${min} field${min > 1 ? 's' : ''} to change.`,
-  });
-  return { ...request, body: { ...request.body!, content: { 'application/json': { ...content, schema } } } };
+/**
+ * Checks a JSON body against the spec's own request schema before the generated zod schema
+ * runs: the zod generator drops some JSON-Schema rules (maxProperties, uniqueItems,
+ * propertyNames, minItems inside allOf), and the spec, not the generator, is the contract.
+ */
+function specBodyCheck(method: string, path: string): MiddlewareHandler {
+  const pointer = `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/requestBody/content/application~1json/schema`;
+  return async (c, next) => {
+    if (!/json/i.test(c.req.header('content-type') ?? '')) return next();
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return next(); // the validator answers invalid_json
+    }
+    const errors = fieldProblemsFromSchema(specValidator().schemaErrors(pointer, body));
+    if (errors.length === 0) return next();
+    return problem(c, {
+      status: 400,
+      code: 'validation_failed',
+      title: 'The request is not valid',
+      detail: errors.length === 1 ? `${errors[0]!.field}: ${errors[0]!.message}` : `${errors.length} fields are not valid.`,
+      errors,
+    });
+  };
 }
 
 /**
@@ -50,12 +59,13 @@ export function operationRoute<OpId extends OperationId, R extends Request = {}>
   const op = operations[operationId];
   const middleware: MiddlewareHandler[] = op.authenticated ? [requireOperationScopes(operationId)] : [];
   if (request?.body && request.body.required === false) middleware.push(emptyOptionalBody);
+  if (request?.body) middleware.push(specBodyCheck(op.method, op.path));
   return createRoute({
     operationId,
     method: op.method,
     path: op.path,
     middleware,
-    request: withMinProperties(request ?? {}, minPropertiesOf(op.method, op.path)) as R,
+    request: (request ?? {}) as R,
     responses: { default: { description: 'As documented in spec/openapi.yaml.' } },
   });
 }

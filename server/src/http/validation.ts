@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { z, type ZodType } from 'zod';
-import { openapi } from '@tessera/spec';
+import { openapi, type SchemaError } from '@tessera/spec';
 import type { FieldProblem } from '../domain/errors.js';
 import { problem } from './problem.js';
 
@@ -60,6 +60,45 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem
     problems.push({ field: field || 'body', code, message: missing ? 'Required.' : issue.message });
   }
   return problems;
+}
+
+const schemaErrorCodes: Record<string, string> = {
+  minLength: 'too_small', minItems: 'too_small', minProperties: 'too_small', minimum: 'too_small', exclusiveMinimum: 'too_small',
+  maxLength: 'too_big', maxItems: 'too_big', maxProperties: 'too_big', maximum: 'too_big', exclusiveMaximum: 'too_big',
+  pattern: 'invalid_format', format: 'invalid_format', propertyNames: 'invalid_format',
+  enum: 'invalid_value', const: 'invalid_value', anyOf: 'invalid_value', oneOf: 'invalid_value', not: 'invalid_value',
+  type: 'invalid_type', uniqueItems: 'not_unique',
+};
+
+function pointerToField(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<string>((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
+}
+
+/** JSON-Schema (ajv) errors as field problems: one per field, the most specific first. */
+export function fieldProblemsFromSchema(errors: readonly SchemaError[]): FieldProblem[] {
+  const byField = new Map<string, FieldProblem>();
+  for (const error of errors) {
+    const at = pointerToField(error.instancePath);
+    const params = error.params as Record<string, unknown>;
+    let problem: FieldProblem;
+    if (error.keyword === 'required') {
+      const field = at ? `${at}.${String(params.missingProperty)}` : String(params.missingProperty);
+      problem = { field, code: 'required', message: 'Required.' };
+    } else if (error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties') {
+      const name = String(params.additionalProperty ?? params.unevaluatedProperty);
+      problem = { field: at ? `${at}.${name}` : name, code: 'unknown_field', message: `${name} is not a field of this request.` };
+    } else {
+      const field = error.keyword === 'propertyNames' && params.propertyName !== undefined ? `${at}.${String(params.propertyName)}` : at || 'body';
+      problem = { field, code: schemaErrorCodes[error.keyword] ?? 'invalid_value', message: `Must ${error.message ?? 'be valid'}.`.replace(/^Must must /, 'Must ') };
+    }
+    // A failed anyOf/oneOf also reports each branch; the first error of a field is the clearest.
+    if (!byField.has(problem.field)) byField.set(problem.field, problem);
+  }
+  return [...byField.values()];
 }
 
 /** The hook @hono/zod-openapi calls after validating each part of a request. */
