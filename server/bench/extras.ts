@@ -1,0 +1,52 @@
+/**
+ * The benchmarks of the other parts, measured in the same run: the SDK's overhead against a
+ * raw fetch to the same server, the SDK bundle size, and the audit log on a million events.
+ */
+import { Tessera } from '@tessera/sdk';
+import { measureAll } from '../../sdk/scripts/size.js';
+import { benchAuditExport, benchAuditQuery } from '../src/audit/bench-support.js';
+import type { Seeded } from './seed.js';
+
+const AUDIT_EVENTS = Number(process.env.TESSERA_BENCH_AUDIT_EVENTS ?? 1_000_000);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Mean ms per call of `call`, over interleaved batches so both sides see the same machine load. */
+async function interleaved(calls: Record<string, () => Promise<unknown>>, batches: number, perBatch: number): Promise<Record<string, number>> {
+  const totals: Record<string, number> = Object.fromEntries(Object.keys(calls).map((k) => [k, 0]));
+  for (let b = 0; b < batches; b++) {
+    for (const [name, call] of Object.entries(calls)) {
+      const start = performance.now();
+      for (let i = 0; i < perBatch; i++) await call();
+      totals[name]! += performance.now() - start;
+    }
+  }
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / (batches * perBatch)]));
+}
+
+export async function extraBenchmarks({ url, seeded }: { url: string; seeded: Seeded }): Promise<string[]> {
+  const lines: string[] = ['', '## SDK'];
+  const tessera = new Tessera({ apiKey: seeded.verifierKey, baseURL: url, workspaceId: seeded.workspaceId });
+  const body = { key: seeded.targetKeys[0]!, required_scopes: ['api_keys.read'] };
+  const raw = async () => {
+    const res = await fetch(`${url}/v1/keys/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${seeded.verifierKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return res.json();
+  };
+  await interleaved({ raw, sdk: () => tessera.keys.verify(body) }, 2, 50); // warm-up
+  const perCall = await interleaved({ raw, sdk: () => tessera.keys.verify(body) }, 10, 100);
+  const overhead = perCall.sdk! / perCall.raw!;
+  lines.push(`keys.verify through the SDK: ${fmt(perCall.sdk!, 3)} ms per call vs raw fetch ${fmt(perCall.raw!, 3)} ms: ratio ${fmt(overhead, 2)} (target <= 1.20: ${overhead <= 1.2 ? 'met' : 'MISSED'})`);
+  for (const size of await measureAll()) lines.push(`bundle ${size.name}: ${fmt(size.minified / 1024, 2)} kB min, ${fmt(size.gzip / 1024, 2)} kB min+gzip`);
+
+  lines.push('', `## Audit log (${fmt(AUDIT_EVENTS)} events)`);
+  const query = await benchAuditQuery({ events: AUDIT_EVENTS });
+  lines.push(`opening the log (read every segment, build the index): ${fmt(query.loadMs)} ms; index ${fmt(query.indexBytes / 1_048_576, 1)} MB`);
+  for (const q of query.queries) lines.push(`first page, ${q.name}: ${fmt(q.ms, 2)} ms (${q.returned} events; target < 100: ${q.ms < 100 ? 'met' : 'MISSED'})`);
+  const exported = await benchAuditExport({ events: AUDIT_EVENTS, format: 'csv' });
+  const growth = exported.peakRssGrowthMb;
+  lines.push(`full CSV export: ${fmt(exported.ms)} ms, ${fmt(exported.bytes / 1_048_576)} MB, peak RSS growth ${fmt(growth, 1)} MB (target < 100: ${growth < 100 ? 'met' : 'MISSED'})`);
+  return lines;
+}
