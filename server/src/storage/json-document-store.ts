@@ -65,7 +65,7 @@ export class DurableJsonFileAdapter<T> implements Adapter<T> {
   write(data: T): Promise<void> {
     let text: string;
     try {
-      text = `${JSON.stringify(data, null, 2)}\n`;
+      text = `${JSON.stringify(data)}\n`;
     } catch (error) {
       return Promise.reject(error);
     }
