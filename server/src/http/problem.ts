@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { FieldProblem } from '../domain/errors.js';
+import { redactString } from '../audit/redact.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const problemTypeUri = (code: string) => `https://tessera.dev/problems/${code}`;
@@ -18,8 +19,8 @@ export interface ProblemDetails {
   retry_after?: number | undefined;
 }
 
-/** `text` with anything shaped like an API key or a personal access token replaced (a key pasted where its id belongs). */
-export const redactCredentials = (text: string) => text.replace(/[a-z][a-z0-9]{1,15}_(?:live|test)_[0-9A-Za-z]{36}|tpat_[0-9A-Za-z]{36}/g, '[redacted]');
+/** `text` with anything shaped like a credential replaced (a key pasted where its id belongs). */
+export const redactCredentials = redactString;
 
 export function problem(c: Context, details: ProblemDetails, headers: Record<string, string> = {}): Response {
   const body = {
