@@ -10,8 +10,7 @@ import { operations, specValidator, type OperationId } from '@tessera/spec';
 import type { ActionContext } from '../domain/context.js';
 import { requireOperationScopes } from './authentication.js';
 import type { AppEnv } from './env.js';
-import { problem } from './problem.js';
-import { coercedQuery, fieldProblemsFromSchema } from './validation.js';
+import { coercedQuery, fieldProblemsFromSchema, validationProblem } from './validation.js';
 
 type Request = NonNullable<RouteConfig['request']>;
 
@@ -31,14 +30,7 @@ function specBodyCheck(method: string, path: string): MiddlewareHandler {
       return next(); // the validator answers invalid_json
     }
     const errors = fieldProblemsFromSchema(specValidator().schemaErrors(pointer, body));
-    if (errors.length === 0) return next();
-    return problem(c, {
-      status: 400,
-      code: 'validation_failed',
-      title: 'The request is not valid',
-      detail: errors.length === 1 ? `${errors[0]!.field}: ${errors[0]!.message}` : `${errors.length} fields are not valid.`,
-      errors,
-    });
+    return errors.length === 0 ? next() : validationProblem(c, errors);
   };
 }
 

@@ -101,10 +101,8 @@ export function fieldProblemsFromSchema(errors: readonly SchemaError[]): FieldPr
   return [...byField.values()];
 }
 
-/** The hook @hono/zod-openapi calls after validating each part of a request. */
-export function validationHook(result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } }, c: Context) {
-  if (result.success || !result.error) return undefined;
-  const errors = fieldProblems(result.error.issues);
+/** The one 400 for invalid input, whichever check found the fields at fault. */
+export function validationProblem(c: Context, errors: FieldProblem[]): Response {
   return problem(c, {
     status: 400,
     code: 'validation_failed',
@@ -112,4 +110,10 @@ export function validationHook(result: { success: boolean; error?: { issues: rea
     detail: errors.length === 1 ? `${errors[0]!.field}: ${errors[0]!.message}` : `${errors.length} fields are not valid.`,
     errors,
   });
+}
+
+/** The hook @hono/zod-openapi calls after validating each part of a request. */
+export function validationHook(result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } }, c: Context) {
+  if (result.success || !result.error) return undefined;
+  return validationProblem(c, fieldProblems(result.error.issues));
 }
