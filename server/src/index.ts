@@ -7,3 +7,4 @@ export { listen, type RunningServer } from './server.js';
 export { ManualClock, systemClock, type Clock } from './traffic/index.js';
 export { createTesseraMock, tesseraHttp, problemBody, problemHeaders, mockRequestId, DEFAULT_MOCK_BASE_URL, type TesseraMock, type TesseraMockOptions } from './mock/index.js';
 export { docsRoutes, apiReferenceHtml, scalarBundleFile, scalarOfflineConfiguration, DOCS_CONTENT_SECURITY_POLICY, DOCS_PATH, SCALAR_BUNDLE_PATH } from './http/docs.js';
+export { createMemoryPipeline, openEventPipeline, type EventPipeline, type EventPipelineOptions } from './events.js';
