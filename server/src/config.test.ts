@@ -14,6 +14,11 @@ describe('resolveConfig', () => {
     expect(resolveConfig(['--port', '0', '--data', '/tmp/x'], env, '/srv')).toMatchObject({ port: 0, dataDir: '/tmp/x' });
   });
 
+  it('takes the export signing secret from the environment, refusing short ones', () => {
+    expect(resolveConfig([], { TESSERA_EXPORT_SIGNING_SECRET: strong }, '/')).toMatchObject({ exportSigningSecret: strong });
+    expect(() => resolveConfig([], { TESSERA_EXPORT_SIGNING_SECRET: 'short' }, '/')).toThrow(/at least 32/);
+  });
+
   it('refuses bad ports and unknown flags with the usage', () => {
     expect(() => resolveConfig(['--port', 'http'], {}, '/')).toThrow(/port must be a whole number/);
     expect(() => resolveConfig([], { TESSERA_PORT: '70000' }, '/')).toThrow(ConfigError);

@@ -10,6 +10,8 @@ export interface ServerConfig {
   dataDir: string;
   /** The first admin's token on an empty store; generated when absent. */
   adminToken: string | undefined;
+  /** Signs audit exports delivered to webhooks; generated and kept in the data folder when absent. */
+  exportSigningSecret?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -24,6 +26,8 @@ Options (and environment variables):
   --data, TESSERA_DATA_DIR      data folder (default ./.tessera)
   TESSERA_ADMIN_TOKEN           the first admin's token on an empty store (32+ characters,
                                 not guessable); printed token is generated otherwise
+  TESSERA_EXPORT_SIGNING_SECRET signs audit exports delivered to webhooks (32+ characters);
+                                generated and kept in the data folder otherwise
   --help                        show this help`;
 
 const WEAK_WORDS = ['password', 'changeme', 'admin', 'secret', 'token', 'tessera', 'qwerty', 'letmein', '123456', 'abcdef'];
@@ -71,5 +75,9 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: strin
     const problem = adminTokenProblem(adminToken);
     if (problem) throw new ConfigError(`TESSERA_ADMIN_TOKEN is refused: ${problem}`);
   }
-  return { port, host, dataDir, adminToken };
+  const exportSigningSecret = envValue(env, 'TESSERA_EXPORT_SIGNING_SECRET');
+  if (exportSigningSecret !== undefined && exportSigningSecret.length < 32) {
+    throw new ConfigError(`TESSERA_EXPORT_SIGNING_SECRET is refused: it has ${exportSigningSecret.length} characters; use at least 32.`);
+  }
+  return { port, host, dataDir, adminToken, ...(exportSigningSecret ? { exportSigningSecret } : {}) };
 }

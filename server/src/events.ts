@@ -27,6 +27,8 @@ export interface EventPipelineOptions {
   clock: Clock;
   /** Also told about every event (tests use it to watch). */
   observer?: EventSink | undefined;
+  /** Signs audit exports delivered to webhooks; generated and stored when absent. */
+  exportSigningSecret?: string | undefined;
   /** How often the alert engine looks for keys nearing expiry (ms); 0 turns the scan off. */
   expiryScanIntervalMs?: number;
   onError?: (error: Error) => void;
@@ -70,7 +72,7 @@ export async function openEventPipeline(options: EventPipelineOptions & { dataDi
   const audit = await AuditLog.open(dataDir, { clock, retentionDays: retentionFromStore(store), onError });
   const usage = await UsageCounters.open(dataDir, { clock, onError });
   const alerts = await AlertService.open(dataDir, { clock, onError });
-  const exports = await AuditExportService.open(dataDir, audit, { clock, onError });
+  const exports = await AuditExportService.open(dataDir, audit, { clock, onError, ...(options.exportSigningSecret ? { signingSecret: options.exportSigningSecret } : {}) });
   return assemble({ audit, usage, alerts, exports }, { ...options, onError }, options.expiryScanIntervalMs ?? 3_600_000);
 }
 

@@ -22,7 +22,7 @@ export async function startTessera(config: ServerConfig, clock: Clock = systemCl
   const store = await openFileStore(config.dataDir, { onFailure: (error) => console.error(`tessera-server: storage failed: ${error.message}`) });
   let pipeline;
   try {
-    pipeline = await openEventPipeline({ dataDir: config.dataDir, store, clock });
+    pipeline = await openEventPipeline({ dataDir: config.dataDir, store, clock, exportSigningSecret: config.exportSigningSecret });
     const bootstrapped = await bootstrap(store, new Date(clock.now()), config.adminToken);
     const server = await listen({ store, clock, pipeline, port: config.port, host: config.host, ...(configureApp ? { configureApp } : {}) });
     return {
