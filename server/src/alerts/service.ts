@@ -21,9 +21,10 @@ import { JsonDocumentStore, MemoryDocumentStore, type DocumentStore } from '../s
 import { systemClock, type Clock } from '../traffic/clock.js';
 import { redactSecrets } from '../audit/redact.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookPayload } from './signature.js';
+import { DeliveryQueue, trimFinished, type DeliveryOutcome, type WebhookDeliveryOptions } from './delivery-queue.js';
 import { systemScheduler, type Scheduler } from './timers.js';
 import { checkDeliveryTarget, systemLookup, validateWebhookUrl, type HostLookup } from './url.js';
-import { DEFAULT_RETRY_POLICY, postWebhook, retryDelayMs, type FetchLike, type RetryPolicy } from './webhook.js';
+import { postWebhook, type FetchLike } from './webhook.js';
 
 type Schemas = components['schemas'];
 export type AlertEventName = Schemas['AlertEvent'];
@@ -84,24 +85,13 @@ export interface AlertPayload {
   data: Record<string, unknown>;
 }
 
-export interface AlertServiceOptions {
-  clock?: Clock;
-  scheduler?: Scheduler;
-  fetch?: FetchLike;
-  retry?: Partial<RetryPolicy>;
-  /** Jitter source, [0, 1). Tests pass `() => 0.5` for exact delays. */
-  random?: () => number;
-  /** Default true: a local reference server delivers to 127.0.0.1 (see url.ts). */
-  allowPrivateTargets?: boolean;
-  lookup?: HostLookup;
+export interface AlertServiceOptions extends WebhookDeliveryOptions {
   /** Per attempt. Default 10 s. */
   requestTimeoutMs?: number;
   /** Attempts running at once, across subscriptions. Default 8. */
   maxConcurrentDeliveries?: number;
   /** Deliveries kept per subscription (oldest finished ones go first). Default 100. */
   maxDeliveriesPerSubscription?: number;
-  userAgent?: string;
-  onError?: (error: Error) => void;
 }
 
 const invalid = (errors: FieldProblem[]) =>
@@ -157,20 +147,12 @@ export class AlertService {
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #fetch: FetchLike | undefined;
-  readonly #retry: RetryPolicy;
-  readonly #random: () => number;
   readonly #allowPrivate: boolean;
   readonly #lookup: HostLookup;
   readonly #timeoutMs: number;
-  readonly #maxConcurrent: number;
   readonly #maxDeliveries: number;
   readonly #userAgent: string;
-  readonly #onError: ((error: Error) => void) | undefined;
-  readonly #timers = new Map<string, unknown>();
-  readonly #inFlight = new Set<Promise<unknown>>();
-  readonly #queue: string[] = [];
-  #running = 0;
-  #closed = false;
+  readonly #deliveries: DeliveryQueue<AlertsDocument, DeliveryRecord>;
   /** Enabled subscriptions per workspace, rebuilt after any change (the engine asks per event). */
   #byWorkspace: Map<string, SubscriptionRecord[]> | undefined;
 
@@ -179,15 +161,27 @@ export class AlertService {
     this.#clock = options.clock ?? systemClock;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#fetch = options.fetch;
-    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.#random = options.random ?? Math.random;
     this.#allowPrivate = options.allowPrivateTargets ?? true;
     this.#lookup = options.lookup ?? systemLookup;
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.#maxConcurrent = Math.max(1, options.maxConcurrentDeliveries ?? 8);
     this.#maxDeliveries = Math.max(1, options.maxDeliveriesPerSubscription ?? 100);
     this.#userAgent = options.userAgent ?? 'Tessera-Webhooks/0.1.0';
-    this.#onError = options.onError;
+    this.#deliveries = new DeliveryQueue({
+      store,
+      records: (doc) => doc.deliveries,
+      attempt: (delivery) => this.#send(delivery),
+      settle: (delivery, result, { nowMs }) => {
+        delivery.last_status_code = result.status;
+        delivery.last_error = result.error;
+        delivery.delivered_at = result.ok ? new Date(nowMs).toISOString() : null;
+      },
+      clock: this.#clock,
+      scheduler: this.#scheduler,
+      retry: options.retry,
+      random: options.random,
+      maxConcurrent: options.maxConcurrentDeliveries ?? 8,
+      onError: options.onError,
+    });
   }
 
   /** File-backed (`<dataDir>/alerts.json`); pending deliveries are resumed. The caller holds the data-folder lock. */
@@ -197,7 +191,7 @@ export class AlertService {
       validate: validateAlertsDocument,
     });
     const service = new AlertService(store, options);
-    service.#resumePending();
+    service.#deliveries.resumePending();
     return service;
   }
 
@@ -291,12 +285,7 @@ export class AlertService {
       }
       for (const mark of Object.keys(doc.expiry_warnings)) if (mark.startsWith(`${id} `)) delete doc.expiry_warnings[mark];
     });
-    for (const [deliveryId, timer] of this.#timers) {
-      if (!this.#doc().deliveries[deliveryId]) {
-        this.#scheduler.clearTimeout(timer);
-        this.#timers.delete(deliveryId);
-      }
-    }
+    this.#deliveries.cancelMissing();
     this.#byWorkspace = undefined;
     ctx?.events.push({ type: 'alert_subscription.deleted', target: { type: 'alert_subscription', id, name: record.description } });
   }
@@ -364,7 +353,7 @@ export class AlertService {
     data: Record<string, unknown>,
     extra?: (doc: AlertsDocument) => void,
   ): { delivery: DeliveryRecord; persisted: Promise<void> } {
-    if (this.#closed) throw new Error('The alert service is closed.');
+    if (this.#deliveries.closed) throw new Error('The alert service is closed.');
     const now = this.#now();
     const id = `dlv_${randomBase62(22)}`;
     const payload: AlertPayload = { id, event, created_at: now, workspace_id: subscription.workspace_id, subscription_id: subscription.id, data: redactSecrets(data) as Record<string, unknown> };
@@ -386,137 +375,48 @@ export class AlertService {
       .update((doc) => {
         doc.deliveries[id] = delivery;
         extra?.(doc);
-        this.#trimDeliveries(doc, subscription.id);
+        trimFinished(doc.deliveries, (d) => d.subscription_id === subscription.id, this.#maxDeliveries);
       })
-      .then(() => this.#enqueue(id));
-    const tracked = persisted.catch((error: unknown) => this.#report(error));
-    this.#track(tracked);
+      .then(() => this.#deliveries.enqueue(id));
+    this.#deliveries.track(persisted);
     return { delivery, persisted };
   }
 
-  /** Keep the newest deliveries of a subscription; pending ones are never dropped. */
-  #trimDeliveries(doc: AlertsDocument, subscriptionId: string): void {
-    const mine = Object.values(doc.deliveries).filter((d) => d.subscription_id === subscriptionId);
-    if (mine.length <= this.#maxDeliveries) return;
-    const finished = mine.filter((d) => d.status !== 'pending').sort((a, b) => byCreation(a).localeCompare(byCreation(b)));
-    for (const d of finished.slice(0, mine.length - this.#maxDeliveries)) delete doc.deliveries[d.id];
-  }
-
-  #resumePending(): void {
-    const now = this.#clock.now();
-    for (const delivery of Object.values(this.#doc().deliveries)) {
-      if (delivery.status !== 'pending') continue;
-      const at = delivery.next_attempt_at ? Date.parse(delivery.next_attempt_at) : now;
-      this.#schedule(delivery.id, Math.max(0, at - now));
-    }
-  }
-
-  #schedule(id: string, delayMs: number): void {
-    if (this.#closed) return;
-    const timer = this.#scheduler.setTimeout(() => {
-      this.#timers.delete(id);
-      this.#enqueue(id);
-    }, delayMs);
-    this.#timers.set(id, timer);
-  }
-
-  #enqueue(id: string): void {
-    if (this.#closed) return;
-    this.#queue.push(id);
-    this.#pump();
-  }
-
-  #pump(): void {
-    while (this.#running < this.#maxConcurrent && this.#queue.length > 0) {
-      const id = this.#queue.shift()!;
-      this.#running += 1;
-      const run = this.#attempt(id)
-        .catch((error: unknown) => this.#report(error))
-        .finally(() => {
-          this.#running -= 1;
-          this.#pump();
-        });
-      this.#track(run);
-    }
-  }
-
-  #track(promise: Promise<unknown>): void {
-    this.#inFlight.add(promise);
-    void promise.finally(() => this.#inFlight.delete(promise));
-  }
-
-  async #attempt(id: string): Promise<void> {
-    const delivery = this.#doc().deliveries[id];
-    if (!delivery || delivery.status !== 'pending') return;
+  /** One attempt: POST the stored body, signed afresh, unless the subscription is gone or disabled. */
+  async #send(delivery: DeliveryRecord): Promise<DeliveryOutcome> {
     const subscription = this.#doc().subscriptions[delivery.subscription_id];
-    let result: { ok: boolean; status: number | null; error: string | null };
-    let giveUp = false;
-    if (!subscription) {
-      result = { ok: false, status: null, error: 'The subscription was deleted.' };
-      giveUp = true;
-    } else if (!subscription.enabled && delivery.event !== 'alert.test') {
-      result = { ok: false, status: null, error: 'The subscription is disabled.' };
-      giveUp = true;
-    } else {
-      const url = new URL(subscription.url);
-      const refused = await checkDeliveryTarget(url, this.#allowPrivate, this.#lookup);
-      if (refused) {
-        result = { ok: false, status: null, error: refused };
-      } else {
-        const timestamp = Math.floor(this.#clock.now() / 1000);
-        result = await postWebhook(
-          subscription.url,
-          delivery.body,
-          {
-            'Content-Type': 'application/json',
-            'User-Agent': this.#userAgent,
-            [SIGNATURE_HEADER]: signWebhookPayload(subscription.secret, delivery.body, timestamp),
-            [EVENT_HEADER]: delivery.event,
-            [DELIVERY_HEADER]: delivery.id,
-          },
-          { fetch: this.#fetch, timeoutMs: this.#timeoutMs, scheduler: this.#scheduler },
-        );
-      }
-    }
-    const nowMs = this.#clock.now();
-    const attempts = delivery.attempts + 1;
-    const retry = !result.ok && !giveUp && attempts < this.#retry.maxAttempts;
-    const nextAt = retry ? nowMs + retryDelayMs(this.#retry, attempts, this.#random) : null;
-    const stillThere = await this.#store.update((doc) => {
-      const current = doc.deliveries[id];
-      if (!current) return false; // deleted with its subscription meanwhile
-      current.attempts = attempts;
-      current.last_status_code = result.status;
-      current.last_error = result.error;
-      current.status = result.ok ? 'succeeded' : retry ? 'pending' : 'failed';
-      current.delivered_at = result.ok ? new Date(nowMs).toISOString() : null;
-      current.next_attempt_at = nextAt === null ? null : new Date(nextAt).toISOString();
-      return true;
-    });
-    if (stillThere && nextAt !== null) this.#schedule(id, nextAt - nowMs);
-  }
-
-  #report(error: unknown): void {
-    this.#onError?.(error instanceof Error ? error : new Error(String(error)));
+    if (!subscription) return { ok: false, status: null, error: 'The subscription was deleted.', giveUp: true };
+    if (!subscription.enabled && delivery.event !== 'alert.test') return { ok: false, status: null, error: 'The subscription is disabled.', giveUp: true };
+    const refused = await checkDeliveryTarget(new URL(subscription.url), this.#allowPrivate, this.#lookup);
+    if (refused) return { ok: false, status: null, error: refused };
+    const timestamp = Math.floor(this.#clock.now() / 1000);
+    return postWebhook(
+      subscription.url,
+      delivery.body,
+      {
+        'Content-Type': 'application/json',
+        'User-Agent': this.#userAgent,
+        [SIGNATURE_HEADER]: signWebhookPayload(subscription.secret, delivery.body, timestamp),
+        [EVENT_HEADER]: delivery.event,
+        [DELIVERY_HEADER]: delivery.id,
+      },
+      { fetch: this.#fetch, timeoutMs: this.#timeoutMs, scheduler: this.#scheduler },
+    );
   }
 
   /** Resolves when no delivery attempt or write is running (scheduled retries are not waited for). */
   async idle(): Promise<void> {
-    for (let guard = 0; guard < 1000 && this.#inFlight.size > 0; guard += 1) await Promise.allSettled([...this.#inFlight]);
+    await this.#deliveries.idle();
   }
 
   /** Deliveries waiting for a retry timer. */
   get scheduledRetries(): number {
-    return this.#timers.size;
+    return this.#deliveries.scheduledRetries;
   }
 
   /** Stop scheduling; wait for running attempts; persist. Pending deliveries resume at the next open. */
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const timer of this.#timers.values()) this.#scheduler.clearTimeout(timer);
-    this.#timers.clear();
-    this.#queue.length = 0;
-    await this.idle();
+    await this.#deliveries.close();
     await this.#store.close();
   }
 }

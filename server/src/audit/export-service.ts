@@ -25,10 +25,11 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { byCreation, paginate, sortBy, type Page, type PageRequest } from '../domain/pagination.js';
 import { JsonDocumentStore, MemoryDocumentStore, type DocumentStore } from '../storage/index.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
+import { DeliveryQueue, trimFinished, type DeliveryOutcome, type WebhookDeliveryOptions } from '../alerts/delivery-queue.js';
 import { DELIVERY_HEADER, EVENT_HEADER, formatSignatureHeader, SIGNATURE_HEADER, signatureHmac } from '../alerts/signature.js';
 import { systemScheduler, type Scheduler } from '../alerts/timers.js';
 import { checkDeliveryTarget, systemLookup, validateWebhookUrl, type HostLookup } from '../alerts/url.js';
-import { DEFAULT_RETRY_POLICY, postWebhook, retryDelayMs, type FetchLike, type RetryPolicy } from '../alerts/webhook.js';
+import { postWebhook, type FetchLike } from '../alerts/webhook.js';
 import { RANGE_MS, resolveFilters } from './filters.js';
 import { EXPORT_CONTENT_TYPES, EXPORT_FILE_EXTENSIONS, exportEncoder } from './formats.js';
 import type { AuditExport, AuditExportFormat, AuditFilters, AuditLogApi } from './types.js';
@@ -59,23 +60,13 @@ function validateExportsDocument(value: unknown): ExportsDocument {
   return doc as ExportsDocument;
 }
 
-export interface AuditExportServiceOptions {
-  clock?: Clock;
-  scheduler?: Scheduler;
-  fetch?: FetchLike;
-  retry?: Partial<RetryPolicy>;
-  random?: () => number;
-  /** Default true: a local reference server delivers to 127.0.0.1 (see alerts/url.ts). */
-  allowPrivateTargets?: boolean;
-  lookup?: HostLookup;
+export interface AuditExportServiceOptions extends WebhookDeliveryOptions {
   /** Per attempt, body included. Default 5 minutes. */
   requestTimeoutMs?: number;
   /** Overrides the generated export-signing secret (one for all workspaces, or per workspace). */
   signingSecret?: string | ((workspaceId: string) => string);
   /** Records kept per workspace (oldest finished go first). Default 100. */
   maxExportsPerWorkspace?: number;
-  userAgent?: string;
-  onError?: (error: Error) => void;
 }
 
 /** `tessera-audit-2026-03-19.csv`: the suggested download name (Content-Disposition). */
@@ -92,24 +83,24 @@ function present(record: ExportRecord): AuditExport {
 
 const FORMATS: readonly AuditExportFormat[] = ['csv', 'ndjson', 'cef'];
 
+/** An attempt's outcome, with the number of events sent (null when none were read). */
+interface ExportOutcome extends DeliveryOutcome {
+  count: number | null;
+}
+
 export class AuditExportService {
   readonly #store: DocumentStore<ExportsDocument>;
   readonly #log: AuditLogApi;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #fetch: FetchLike | undefined;
-  readonly #retry: RetryPolicy;
-  readonly #random: () => number;
   readonly #allowPrivate: boolean;
   readonly #lookup: HostLookup;
   readonly #timeoutMs: number;
   readonly #secret: AuditExportServiceOptions['signingSecret'];
   readonly #maxPerWorkspace: number;
   readonly #userAgent: string;
-  readonly #onError: ((error: Error) => void) | undefined;
-  readonly #timers = new Map<string, unknown>();
-  readonly #inFlight = new Set<Promise<unknown>>();
-  #closed = false;
+  readonly #deliveries: DeliveryQueue<ExportsDocument, ExportRecord, ExportOutcome>;
 
   private constructor(store: DocumentStore<ExportsDocument>, log: AuditLogApi, options: AuditExportServiceOptions) {
     this.#store = store;
@@ -117,15 +108,27 @@ export class AuditExportService {
     this.#clock = options.clock ?? systemClock;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#fetch = options.fetch;
-    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.#random = options.random ?? Math.random;
     this.#allowPrivate = options.allowPrivateTargets ?? true;
     this.#lookup = options.lookup ?? systemLookup;
     this.#timeoutMs = options.requestTimeoutMs ?? 300_000;
     this.#secret = options.signingSecret;
     this.#maxPerWorkspace = Math.max(1, options.maxExportsPerWorkspace ?? 100);
     this.#userAgent = options.userAgent ?? 'Tessera-Webhooks/0.1.0';
-    this.#onError = options.onError;
+    this.#deliveries = new DeliveryQueue({
+      store,
+      records: (doc) => doc.exports,
+      attempt: (record) => this.#send(record),
+      settle: (record, result, { nowMs, retrying }) => {
+        if (result.count !== null) record.event_count = result.count;
+        record.error = result.ok ? null : result.error;
+        record.completed_at = result.ok || !retrying ? new Date(nowMs).toISOString() : null;
+      },
+      clock: this.#clock,
+      scheduler: this.#scheduler,
+      retry: options.retry,
+      random: options.random,
+      onError: options.onError,
+    });
   }
 
   /** Records in `<dataDir>/audit-exports.json`; pending exports resume. */
@@ -135,7 +138,7 @@ export class AuditExportService {
       validate: validateExportsDocument,
     });
     const service = new AuditExportService(store, log, options);
-    service.#resumePending();
+    service.#deliveries.resumePending();
     return service;
   }
 
@@ -186,10 +189,10 @@ export class AuditExportService {
     };
     await this.#store.update((doc) => {
       doc.exports[record.id] = record;
-      this.#trim(doc, workspaceId);
+      trimFinished(doc.exports, (r) => r.workspace_id === workspaceId, this.#maxPerWorkspace);
     });
     ctx?.events.push({ type: 'audit_log.exported', target: { type: 'audit_export', id: record.id, name: null }, details: { format: record.format, destination_host: new URL(url).host, filters } });
-    this.#start(record.id);
+    this.#deliveries.enqueue(record.id);
     return present(record);
   }
 
@@ -202,40 +205,6 @@ export class AuditExportService {
   async list(workspaceId: string, page: PageRequest = {}): Promise<Page<AuditExport>> {
     const records = Object.values(this.#doc().exports).filter((r) => r.workspace_id === workspaceId).map(present);
     return paginate(sortBy(records, byCreation, 'desc'), byCreation, page, 'desc');
-  }
-
-  #trim(doc: ExportsDocument, workspaceId: string): void {
-    const mine = Object.values(doc.exports).filter((r) => r.workspace_id === workspaceId);
-    if (mine.length <= this.#maxPerWorkspace) return;
-    const finished = mine.filter((r) => r.status !== 'pending').sort((a, b) => byCreation(a).localeCompare(byCreation(b)));
-    for (const r of finished.slice(0, mine.length - this.#maxPerWorkspace)) delete doc.exports[r.id];
-  }
-
-  #resumePending(): void {
-    const now = this.#clock.now();
-    for (const record of Object.values(this.#doc().exports)) {
-      if (record.status !== 'pending') continue;
-      const at = record.next_attempt_at ? Date.parse(record.next_attempt_at) : now;
-      this.#schedule(record.id, Math.max(0, at - now));
-    }
-  }
-
-  #schedule(id: string, delayMs: number): void {
-    if (this.#closed) return;
-    this.#timers.set(
-      id,
-      this.#scheduler.setTimeout(() => {
-        this.#timers.delete(id);
-        this.#start(id);
-      }, delayMs),
-    );
-  }
-
-  #start(id: string): void {
-    if (this.#closed) return;
-    const run = this.#attempt(id).catch((error: unknown) => this.#onError?.(error instanceof Error ? error : new Error(String(error))));
-    this.#inFlight.add(run);
-    void run.finally(() => this.#inFlight.delete(run));
   }
 
   #stream(record: ExportRecord, onComplete: (count: number) => void): ReadableStream<Uint8Array> {
@@ -257,9 +226,8 @@ export class AuditExportService {
     return this.#log.exportStream(record.workspace_id, filters, record.format, { now: createdMs, onComplete });
   }
 
-  async #attempt(id: string): Promise<void> {
-    const record = this.#doc().exports[id];
-    if (!record || record.status !== 'pending') return;
+  /** One attempt: count and sign the events (pass 1), then stream the same bytes (pass 2). */
+  async #send(record: ExportRecord): Promise<ExportOutcome> {
     const secret = this.signingSecret(record.workspace_id);
     const timestamp = Math.floor(this.#clock.now() / 1000);
     let result: { ok: boolean; status: number | null; error: string | null };
@@ -297,37 +265,20 @@ export class AuditExportService {
     } catch (error) {
       result = { ok: false, status: null, error: error instanceof Error ? error.message : String(error) };
     }
-    const nowMs = this.#clock.now();
-    const attempts = record.attempts + 1;
-    const retry = !result.ok && attempts < this.#retry.maxAttempts;
-    const nextAt = retry ? nowMs + retryDelayMs(this.#retry, attempts, this.#random) : null;
-    await this.#store.update((doc) => {
-      const current = doc.exports[id];
-      if (!current) return;
-      current.attempts = attempts;
-      if (count !== null) current.event_count = count;
-      current.status = result.ok ? 'succeeded' : retry ? 'pending' : 'failed';
-      current.error = result.ok ? null : result.error;
-      current.completed_at = result.ok || !retry ? new Date(nowMs).toISOString() : null;
-      current.next_attempt_at = nextAt === null ? null : new Date(nextAt).toISOString();
-    });
-    if (nextAt !== null) this.#schedule(id, nextAt - nowMs);
+    return { ...result, count };
   }
 
   /** Resolves when no attempt is running (scheduled retries are not waited for). */
   async idle(): Promise<void> {
-    for (let guard = 0; guard < 1000 && this.#inFlight.size > 0; guard += 1) await Promise.allSettled([...this.#inFlight]);
+    await this.#deliveries.idle();
   }
 
   get scheduledRetries(): number {
-    return this.#timers.size;
+    return this.#deliveries.scheduledRetries;
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    for (const timer of this.#timers.values()) this.#scheduler.clearTimeout(timer);
-    this.#timers.clear();
-    await this.idle();
+    await this.#deliveries.close();
     await this.#store.close();
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Awaitable } from './awaitable.js';
 import { systemClock, type Clock } from './clock.js';
+import { deleteWhere, SweepSchedule } from './sweep.js';
 
 /*
  * Idempotency keys: a client retrying a POST with the same `Idempotency-Key` gets the first
@@ -109,21 +110,21 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   readonly #ttlMs: number;
   readonly #inFlightTimeoutMs: number;
   readonly #maxEntries: number;
-  readonly #sweepIntervalMs: number;
+  readonly #sweeps: SweepSchedule;
   /** Insertion order = age order, which is what eviction needs. */
   readonly #entries = new Map<string, Entry>();
-  #lastSweepMs: number | undefined;
 
   constructor(options: InMemoryIdempotencyStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
     this.#inFlightTimeoutMs = options.inFlightTimeoutMs ?? DEFAULT_IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS;
     this.#maxEntries = options.maxEntries ?? 100_000;
-    this.#sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     assertPositiveInteger(this.#ttlMs, 'ttlMs');
     assertPositiveInteger(this.#inFlightTimeoutMs, 'inFlightTimeoutMs');
     assertPositiveInteger(this.#maxEntries, 'maxEntries');
-    assertPositiveInteger(this.#sweepIntervalMs, 'sweepIntervalMs');
+    assertPositiveInteger(sweepIntervalMs, 'sweepIntervalMs');
+    this.#sweeps = new SweepSchedule(sweepIntervalMs);
   }
 
   get size(): number {
@@ -133,7 +134,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   begin(scope: string, idempotencyKey: string, fingerprint: string): IdempotencyBeginResult {
     assertValidIdempotencyKey(idempotencyKey);
     const nowMs = this.#clock.now();
-    this.#sweepIfDue(nowMs);
+    if (this.#sweeps.due(nowMs)) this.sweep();
     const id = entryId(scope, idempotencyKey);
     const existing = this.#entries.get(id);
 
@@ -180,23 +181,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   /** Drops expired and stale entries now. Returns how many. */
   sweep(): number {
     const nowMs = this.#clock.now();
-    this.#lastSweepMs = nowMs;
-    let dropped = 0;
-    for (const [id, entry] of this.#entries) {
-      if (isDead(entry, nowMs)) {
-        this.#entries.delete(id);
-        dropped += 1;
-      }
-    }
-    return dropped;
-  }
-
-  #sweepIfDue(nowMs: number): void {
-    if (this.#lastSweepMs === undefined) {
-      this.#lastSweepMs = nowMs;
-      return;
-    }
-    if (nowMs - this.#lastSweepMs >= this.#sweepIntervalMs || nowMs < this.#lastSweepMs) this.sweep();
+    this.#sweeps.swept(nowMs);
+    return deleteWhere(this.#entries, (entry) => isDead(entry, nowMs));
   }
 
   #evictOverflow(nowMs: number): void {

@@ -1,5 +1,6 @@
 import type { Awaitable } from './awaitable.js';
 import { systemClock, type Clock } from './clock.js';
+import { deleteWhere, SweepSchedule } from './sweep.js';
 
 /** A key's (or the workspace default's) rate limit: a sustained rate plus a burst allowance. */
 export interface RateLimitPolicy {
@@ -104,21 +105,21 @@ export function assertValidRateLimitPolicy(policy: RateLimitPolicy): void {
 export class InMemoryRateLimiter implements RateLimiter {
   readonly #clock: Clock;
   readonly #maxBuckets: number;
-  readonly #sweepIntervalMs: number;
+  readonly #sweeps: SweepSchedule;
   /** Insertion order doubles as recency order: every consume re-inserts its bucket at the end. */
   readonly #buckets = new Map<string, Bucket>();
-  #lastSweepMs: number | undefined;
 
   constructor(options: InMemoryRateLimiterOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#maxBuckets = options.maxBuckets ?? 100_000;
-    this.#sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     if (!Number.isSafeInteger(this.#maxBuckets) || this.#maxBuckets < 1) {
       throw new RangeError(`maxBuckets must be an integer ≥ 1, got ${this.#maxBuckets}`);
     }
-    if (!Number.isSafeInteger(this.#sweepIntervalMs) || this.#sweepIntervalMs < 1) {
-      throw new RangeError(`sweepIntervalMs must be an integer ≥ 1, got ${this.#sweepIntervalMs}`);
+    if (!Number.isSafeInteger(sweepIntervalMs) || sweepIntervalMs < 1) {
+      throw new RangeError(`sweepIntervalMs must be an integer ≥ 1, got ${sweepIntervalMs}`);
     }
+    this.#sweeps = new SweepSchedule(sweepIntervalMs);
   }
 
   /** Number of buckets currently held (buckets that are full are equivalent to absent ones). */
@@ -129,7 +130,7 @@ export class InMemoryRateLimiter implements RateLimiter {
   consume(bucketKey: string, policy: RateLimitPolicy): RateLimitDecision {
     assertValidRateLimitPolicy(policy);
     const nowMs = Math.floor(this.#clock.now());
-    this.#sweepIfDue(nowMs);
+    if (this.#sweeps.due(nowMs)) this.sweep();
 
     const capacityUnits = (policy.requestsPerMinute + policy.burst) * UNITS_PER_REQUEST;
     const refillUnitsPerMs = policy.requestsPerMinute;
@@ -187,24 +188,8 @@ export class InMemoryRateLimiter implements RateLimiter {
   /** Drops every bucket that is full again (indistinguishable from a new one). Returns how many. */
   sweep(): number {
     const nowMs = Math.floor(this.#clock.now());
-    this.#lastSweepMs = nowMs;
-    let dropped = 0;
-    for (const [key, bucket] of this.#buckets) {
-      if (tokensAt(bucket, nowMs) >= bucket.capacityUnits) {
-        this.#buckets.delete(key);
-        dropped += 1;
-      }
-    }
-    return dropped;
-  }
-
-  #sweepIfDue(nowMs: number): void {
-    if (this.#lastSweepMs === undefined) {
-      this.#lastSweepMs = nowMs;
-      return;
-    }
-    // Also sweep after a backwards step, so a clock correction cannot postpone sweeping for ages.
-    if (nowMs - this.#lastSweepMs >= this.#sweepIntervalMs || nowMs < this.#lastSweepMs) this.sweep();
+    this.#sweeps.swept(nowMs);
+    return deleteWhere(this.#buckets, (bucket) => tokensAt(bucket, nowMs) >= bucket.capacityUnits);
   }
 
   #evictOverflow(): void {
