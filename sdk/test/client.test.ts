@@ -33,7 +33,7 @@ describe('createTransport', () => {
     expect(seen[0]!.get('authorization')).toBe(`Bearer ${API_KEY}`);
     expect(seen[0]!.get(CLIENT_HEADER)).toBe(`tessera-sdk/${VERSION}`);
     expect(seen[0]!.get('x-trace')).toBe('abc');
-    expect(seen[0]!.get('accept')).toBe('application/json');
+    expect(seen[0]!.get('accept')).toBe('application/json, application/problem+json');
   });
 
   it('lets a single call use another credential', async () => {

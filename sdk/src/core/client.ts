@@ -71,7 +71,8 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
     now: internals.now,
     idempotencyKey: internals.idempotencyKey,
   });
-  const headers = { Accept: 'application/json', [CLIENT_HEADER]: `tessera-sdk/${VERSION}`, ...rest.defaultHeaders };
+  // Errors arrive as RFC 9457 problem details; a server that negotiates (Prism does) must be free to send them.
+  const headers = { Accept: 'application/json, application/problem+json', [CLIENT_HEADER]: `tessera-sdk/${VERSION}`, ...rest.defaultHeaders };
   const auth = authMiddleware(apiKey);
   const config: PublicConfig = Object.freeze({ ...rest, keyHint: credentialHint(apiKey) });
 
