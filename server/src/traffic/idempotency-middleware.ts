@@ -66,7 +66,7 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304
  * Honours `Idempotency-Key` on POST. Mount it after authentication (it needs the scope) and after
  * any body-size limit (it reads the body), and before the route handlers.
  *
- * The body is read with `c.req.arrayBuffer()`, which Hono caches on the HonoRequest: the
+ * The body is read with `c.req.text()`, which Hono caches on the HonoRequest: the
  * validator and the handler's `c.req.json()` / `c.req.text()` are then served from that cache.
  * Handlers must therefore use the HonoRequest accessors, not `c.req.raw.json()`.
  */
@@ -92,7 +92,9 @@ export function idempotency(options: IdempotencyMiddlewareOptions): MiddlewareHa
     const fingerprint = idempotencyFingerprint({
       method: c.req.method,
       path: `${url.pathname}${url.search}`,
-      body: new Uint8Array(await c.req.arrayBuffer()),
+      // Text, not bytes: Hono caches it, and its json() parses that cache directly, while a cached
+      // ArrayBuffer is re-wrapped in a Response for every later read of the body.
+      body: await c.req.text(),
     });
 
     let outcome: IdempotencyBeginResult;
@@ -150,8 +152,9 @@ export function idempotency(options: IdempotencyMiddlewareOptions): MiddlewareHa
     }
     let body: string;
     try {
-      // clone(): the original body still has to stream to the client.
-      body = await response.clone().text();
+      // Read once and answer with the same text: cheaper than clone(), which tees the stream.
+      body = await response.text();
+      c.res = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, response);
     } catch (error) {
       await store.abandon(scope, key);
       throw error;
