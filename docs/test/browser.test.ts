@@ -139,7 +139,7 @@ describe('the API reference in Chromium', () => {
     expect(v.requested.some((url) => url.endsWith('/api/scalar.js')), 'the local Scalar bundle is loaded').toBe(true);
     // The spec's examples are on the page: open "Create an API key" and find its example key.
     await v.page.getByText('Create an API key', { exact: true }).first().click();
-    const example = 'sk_live_EXAMPLE0DoNotUse0EXAMPLE0DoNot1SaE4M';
+    const example = (openapi.components as { examples: { ApiKeyCreated: { value: { key: string } } } }).examples.ApiKeyCreated.value.key;
     await v.page.waitForFunction((text) => document.body.innerText.includes(text), example, { timeout: 15_000, polling: 250 }).catch(() => undefined);
     await v.page.screenshot({ path: join(screenshots, 'api-reference-create-key.png') });
     expect(await v.page.evaluate(() => document.body.innerText), 'the example response of createApiKey').toContain(example);

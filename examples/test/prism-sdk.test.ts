@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitError, Tessera, isWellFormedKey } from '@tessera/sdk';
 import { freePort, launchAndWait, type LaunchedProcess } from '@tessera/spec/mock';
-import { specValidator } from '@tessera/spec';
+import { openapi, specValidator } from '@tessera/spec';
 
 const specDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'spec');
-// The admin token of the spec's examples: well-formed (the SDK checks the checksum locally).
+type Examples = { ApiKeyCreated: { value: { key: string } } };
+// The spec's example credentials: visibly fake and well-formed (the SDK checks checksums locally).
+const EXAMPLE_KEY = (openapi.components as { examples: Examples }).examples.ApiKeyCreated.value.key;
 const EXAMPLE_TOKEN = 'tpat_EXAMPLE0DoNotUse0EXAMPLE0DoNot0Dmm6Q';
 const EXAMPLE_WORKSPACE = 'ws_7Hq2LmN4pR8sT1vX3zB5cD';
 
@@ -42,7 +44,7 @@ describe('the SDK against the Prism mock', () => {
   });
 
   it('surfaces a forced 429 as a RateLimitError with the retry delay', async () => {
-    const error = await tessera.keys.verify({ key: 'sk_live_EXAMPLE0DoNotUse0EXAMPLE0DoNot1SaE4M' }, { headers: { Prefer: 'code=429' } }).catch((e: unknown) => e);
+    const error = await tessera.keys.verify({ key: EXAMPLE_KEY }, { headers: { Prefer: 'code=429' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfter).toBe(3);
     expect((error as RateLimitError).code).toBe('rate_limited');
