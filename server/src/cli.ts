@@ -5,7 +5,9 @@ import { startTessera } from './runtime.js';
 async function main(): Promise<void> {
   let config;
   try {
-    config = resolveConfig(process.argv.slice(2), process.env, process.cwd());
+    // Relative paths are relative to where the user typed the command: npm runs workspace
+    // scripts inside the workspace folder, and says where it was invoked in INIT_CWD.
+    config = resolveConfig(process.argv.slice(2), process.env, process.env.INIT_CWD ?? process.cwd());
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`tessera-server: ${error.message}`);
