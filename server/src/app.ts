@@ -115,14 +115,13 @@ export function createApp(options: AppOptions) {
 
   app.notFound((c) => problem(c, { status: 404, code: 'route_not_found', title: 'No such route', detail: `${c.req.method} ${c.req.path} is not an operation of this API; see /openapi.json.` }));
 
-  const problemFactory = (c: Parameters<typeof problem>[0], p: Parameters<typeof problem>[1]) => problem(c, p);
   app.use('/v1/*', auditor.middleware());
   app.use('/v1/*', authentication(store, auditor));
   app.use(
     '/v1/*',
     rateLimit({
       limiter,
-      problem: problemFactory,
+      problem,
       targetOf: (c) => {
         const principal = c.get('principal') as AppEnv['Variables']['principal'];
         if (principal?.kind !== 'api_key') return undefined;
@@ -140,7 +139,7 @@ export function createApp(options: AppOptions) {
     '/v1/*',
     idempotency({
       store: idempotencyStore,
-      problem: problemFactory,
+      problem,
       scopeOf: (c) => {
         const principal = c.get('principal') as AppEnv['Variables']['principal'];
         if (!principal) return undefined;

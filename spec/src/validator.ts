@@ -101,9 +101,7 @@ export class SpecValidator {
 
   /** Validates `value` against a JSON pointer into the document, e.g. `#/components/schemas/ApiKey`. */
   validateAgainst(pointer: string, value: unknown): string[] {
-    const validate = this.compile(pointer);
-    if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}${e.params && 'unevaluatedProperty' in e.params ? ` (${String(e.params.unevaluatedProperty)})` : ''}`);
+    return this.schemaErrors(pointer, value).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}${e.params && 'unevaluatedProperty' in e.params ? ` (${String(e.params.unevaluatedProperty)})` : ''}`);
   }
 
   /** Every way in which the exchange departs from the document; empty when it conforms. */

@@ -9,25 +9,8 @@ type Schemas = components['schemas'];
 
 export type AuditEventType = components['schemas']['AuditEventType'];
 
-export interface AuditEventInput {
-  workspace_id: string;
-  type: AuditEventType;
-  occurred_at: string; // ISO
-  actor: { type: 'member' | 'api_key' | 'anonymous' | 'system'; id: string | null; name: string | null };
-  target: {
-    type: 'workspace' | 'member' | 'role' | 'scope' | 'api_key' | 'alert_subscription' | 'audit_export';
-    id: string;
-    name: string | null;
-  } | null;
-  ip: string | null;
-  user_agent: string | null;
-  method: string | null;
-  path: string | null;
-  status: number | null;
-  request_id: string | null;
-  correlation_id: string;
-  details: Record<string, unknown>;
-}
+/** An audit event as the HTTP layer reports it: the spec's AuditEvent before the log assigns `id`, `prev_hash` and `hash`. */
+export type AuditEventInput = Omit<Schemas['AuditEvent'], 'id' | 'prev_hash' | 'hash' | 'details'> & { details: Record<string, unknown> };
 
 export interface EventSink {
   record(event: AuditEventInput): void;

@@ -10,7 +10,6 @@ import type { ActionContext } from './context.js';
 import { AuthenticationError, lookUpKey } from './credentials.js';
 import type { ApiKeyRecord } from './model.js';
 import { missingScopes } from './scopes.js';
-import { requireOwnWorkspace } from './workspaces.js';
 import type { components } from '@tessera/spec';
 
 export type VerifyResult = components['schemas']['VerifyApiKeyResult'];
@@ -44,7 +43,8 @@ export class VerificationService {
   ) {}
 
   async verify(ctx: ActionContext, input: { key: string; required_scopes?: string[] | undefined }): Promise<VerifyOutcome> {
-    const workspace = requireOwnWorkspace(ctx.principal, ctx.principal.workspace.id);
+    // A key of another workspace is `not_found` to the caller, like anything else there.
+    const workspace = ctx.principal.workspace;
     const refusal = (code: VerifyCode, key?: ApiKeyRecord): VerifyOutcome => ({
       result: { valid: false, code, key: null, missing_scopes: [], rate_limit: null },
       ...(key ? { key } : {}),

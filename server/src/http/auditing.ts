@@ -9,7 +9,7 @@ import type { AuthenticationError } from '../domain/credentials.js';
 import type { ApiKeyRecord } from '../domain/model.js';
 import type { PendingEvent, Principal } from '../domain/context.js';
 import type { AppEnv } from './env.js';
-import { redactCredentials } from './problem.js';
+import { redactString } from '../audit/redact.js';
 
 type Ctx = Context<AppEnv>;
 
@@ -23,7 +23,7 @@ export class RequestAuditor {
       ip: clientIp(c),
       user_agent: c.req.header('user-agent') ?? null,
       method: c.req.method,
-      path: redactCredentials(c.req.path),
+      path: redactString(c.req.path),
       status,
       request_id: requestId,
       correlation_id: requestId.replace(/^req_/, 'cor_'),

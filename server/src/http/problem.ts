@@ -19,8 +19,6 @@ export interface ProblemDetails {
   retry_after?: number | undefined;
 }
 
-/** `text` with anything shaped like a credential replaced (a key pasted where its id belongs). */
-export const redactCredentials = redactString;
 
 export function problem(c: Context, details: ProblemDetails, headers: Record<string, string> = {}): Response {
   const body = {
@@ -28,7 +26,8 @@ export function problem(c: Context, details: ProblemDetails, headers: Record<str
     title: details.title,
     status: details.status,
     detail: details.detail,
-    instance: redactCredentials(c.req.path),
+    // A key pasted where its id belongs must not come back in the problem.
+    instance: redactString(c.req.path),
     code: details.code,
     request_id: (c.get('requestId') as string | undefined) ?? '',
     ...(details.errors ? { errors: details.errors } : {}),
