@@ -3,6 +3,8 @@
  * The same stack as `npm start` plus one bare route (the baseline) and a stats route; prints one
  * JSON line when ready.
  */
+import { MAX_BODY_BYTES } from '../src/app.js';
+import { requestBody } from '../src/http/request-body.js';
 import { startTessera } from '../src/runtime.js';
 
 const dataDir = process.argv[2]!;
@@ -15,7 +17,11 @@ const running = await startTessera(
   undefined,
   (app) => {
     app.get('/__bench/bare', (c) => c.text('ok'));
-    app.get('/__bench/stats', (c) => c.json({ peak_rss_bytes: Math.max(peakRss, process.memoryUsage().rss) }));
+    app.post('/__bench/bare', requestBody(MAX_BODY_BYTES), async (c) => c.json({ received: (await c.req.text()).length }));
+    app.get('/__bench/stats', (c) => {
+      const cpu = process.cpuUsage();
+      return c.json({ peak_rss_bytes: Math.max(peakRss, process.memoryUsage().rss), cpu_us: cpu.user + cpu.system });
+    });
   },
 );
 console.log(JSON.stringify({ ready: true, url: running.url, open_ms: Math.round(performance.now() - started) }));

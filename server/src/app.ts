@@ -3,7 +3,6 @@
  * behind Node's HTTP server, inside MSW handlers and in tests without a port.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { EventSink } from './audit/types.js';
 import { createMemoryPipeline, type EventPipeline } from './events.js';
@@ -22,6 +21,7 @@ import { RequestAuditor } from './http/auditing.js';
 import { authentication } from './http/authentication.js';
 import type { AppEnv } from './http/env.js';
 import { problem } from './http/problem.js';
+import { requestBody } from './http/request-body.js';
 import { requestContext } from './http/request-id.js';
 import { validationHook } from './http/validation.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -134,7 +134,7 @@ export function createApp(options: AppOptions) {
     if (key) store.lastUsed.touch(key.id, c.get('now'));
     await next();
   });
-  app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new HTTPException(413); } }));
+  app.use('/v1/*', requestBody(MAX_BODY_BYTES));
   app.use(
     '/v1/*',
     idempotency({

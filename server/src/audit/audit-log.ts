@@ -14,10 +14,9 @@
  * - The list query runs on the index (see {@link WorkspaceIndex}); only the page's events are read
  *   from disk. Exports and integrity checks stream the segment files in constant memory.
  */
-import { randomFillSync } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBase62 } from '@tessera/sdk/key-format';
+import { newId } from '../domain/ids.js';
 import { AppendLog, Checkpoint, fsyncDirectory, listSegments, type SegmentInfo } from '../storage/index.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
 import {
@@ -32,7 +31,7 @@ import {
 import { InvalidCursorError, InvalidQueryError } from './errors.js';
 import { matchesEvent, resolveFilters, type ResolvedFilters } from './filters.js';
 import { exportEncoder, PRODUCT_VERSION } from './formats.js';
-import { computeEventHash, sealHash, ZERO_HASH } from './hash.js';
+import { computeEventHash, sealEvent, ZERO_HASH } from './hash.js';
 import { redactSecrets, redactString, type RedactionCounter } from './redact.js';
 import { readLineBatches, readRange } from './segment-lines.js';
 import {
@@ -53,29 +52,6 @@ import { idTag, WorkspaceIndex, type IndexEntryInput } from './workspace-index.j
 
 const DAY_MS = 86_400_000;
 
-/**
- * Random bytes for event ids, drawn from a pool refilled 8 KiB at a time: `crypto.getRandomValues`
- * per id costs several microseconds, a copy from the pool a fraction of one.
- */
-const POOL_BYTES = 8192;
-let pool = new Uint8Array(0);
-let poolOffset = 0;
-function pooledRandomBytes<T extends Uint8Array>(target: T): T {
-  if (poolOffset + target.length > pool.length) {
-    pool = randomFillSync(new Uint8Array(Math.max(POOL_BYTES, target.length)));
-    poolOffset = 0;
-  }
-  target.set(pool.subarray(poolOffset, poolOffset + target.length));
-  // Never reuse pool bytes: zero what was handed out.
-  pool.fill(0, poolOffset, poolOffset + target.length);
-  poolOffset += target.length;
-  return target;
-}
-
-/** `evt_` + 22 base62 characters (~131 random bits). */
-export function newEventId(): string {
-  return `evt_${randomBase62(22, pooledRandomBytes)}`;
-}
 export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
@@ -264,7 +240,8 @@ abstract class AuditLogCore<W extends WorkspaceBase> implements AuditLogApi {
   }
 
   protected abstract createWorkspace(id: string): W;
-  protected abstract persist(state: W, event: AuditEvent, ordinal: number): void;
+  /** `line` is the event as stored: one line of JSON. */
+  protected abstract persist(state: W, event: AuditEvent, ordinal: number, line: string): void;
   protected abstract fetch(state: W, ordinals: number[]): Promise<Array<AuditEvent | undefined>>;
   /** Stored events oldest first, in batches; the snapshot is taken when iteration starts. */
   protected abstract items(state: W): AsyncGenerator<StoredItem[], void, undefined>;
@@ -283,12 +260,13 @@ abstract class AuditLogCore<W extends WorkspaceBase> implements AuditLogApi {
       state = this.createWorkspace(content.workspace_id);
       this.workspaces.set(content.workspace_id, state);
     }
-    const unsealed = { id: newEventId(), ...content, prev_hash: state.headHash };
-    const event: AuditEvent = { ...unsealed, hash: sealHash(unsealed) };
+    const event: AuditEvent = { id: newId('evt'), ...content, prev_hash: state.headHash, hash: '' };
+    const { hash, line } = sealEvent(event);
+    event.hash = hash;
     const ordinal = state.index.add(indexFieldsOf(event, typeCode, occurredAtMs));
-    state.headHash = event.hash;
+    state.headHash = hash;
     state.headId = event.id;
-    this.persist(state, event, ordinal);
+    this.persist(state, event, ordinal, line);
   }
 
   count(workspaceId: string): number {
@@ -517,11 +495,11 @@ export class MemoryAuditLog extends AuditLogCore<MemoryWorkspace> {
 interface FileWorkspace extends WorkspaceBase {
   dir: string;
   log: AppendLog<AuditEvent> | undefined;
-  /** Opening the next append log (events recorded meanwhile wait in `queue`). */
+  /** Opening the next append log (events recorded meanwhile wait in `queue`, as stored lines). */
   opening: Promise<void> | undefined;
   /** Closing a retired append log; a new one opens only after it. */
   closing: Promise<void> | undefined;
-  queue: AuditEvent[];
+  queue: string[];
   /** When the current append log was opened (clock ms) and whether it wrote anything. */
   logOpenedAt: number;
   logUsed: boolean;
@@ -636,14 +614,14 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     return n;
   }
 
-  protected persist(state: FileWorkspace, event: AuditEvent, ordinal: number): void {
+  protected persist(state: FileWorkspace, event: AuditEvent, ordinal: number, line: string): void {
     if (state.pending.length === state.pendingHead) state.pendingOrdinal = ordinal;
     state.pending.push(event);
     if (state.log) {
-      state.log.append(event);
+      state.log.appendJson(line);
       state.logUsed = true;
     } else {
-      state.queue.push(event);
+      state.queue.push(line);
       this.#ensureOpen(state);
     }
   }
@@ -659,7 +637,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
         onError: (error) => this.#fail(error),
       });
       // Synchronously: queued events go first, in order, then the log takes new ones directly.
-      for (const event of state.queue) log.append(event);
+      for (const line of state.queue) log.appendJson(line);
       state.logUsed = state.queue.length > 0;
       state.queue = [];
       state.log = log;

@@ -13,7 +13,7 @@ import { ManualClock } from '../traffic/clock.js';
 import { AuditLog, MemoryAuditLog } from './audit-log.js';
 import { AUDIT_DIR } from './chain.js';
 import { resolveFilters } from './filters.js';
-import { sealHash, ZERO_HASH } from './hash.js';
+import { sealEvent, ZERO_HASH } from './hash.js';
 import { AUDIT_EVENT_TYPES, auditEventTypeCode, type AuditEvent, type AuditEventType, type AuditFilters } from './types.js';
 import { WorkspaceIndex } from './workspace-index.js';
 
@@ -198,7 +198,7 @@ export async function writeSyntheticAuditData(dataDir: string, events: number, o
   for (let i = 0; i < events; i += 1) {
     const content = syntheticEventContent(i, { ...options, workspaceId: workspace });
     const unsealed = { id: `evt_${fixed22(i, 5)}`, ...content, prev_hash: prev };
-    const event = { ...unsealed, hash: sealHash(unsealed) };
+    const event = { ...unsealed, hash: sealEvent(unsealed).hash };
     prev = event.hash;
     const line = `${JSON.stringify(event)}\n`;
     const bytes = Buffer.byteLength(line);

@@ -19,6 +19,7 @@
  */
 import path from 'node:path';
 import { randomBase62 } from '@tessera/sdk/key-format';
+import { newId } from '../domain/ids.js';
 import type { components } from '@tessera/spec';
 import type { PendingEvent } from '../domain/context.js';
 import { DomainError, notFound } from '../domain/errors.js';
@@ -173,7 +174,7 @@ export class AuditExportService {
     const url = validateWebhookUrl(request.destination_url, { allowPrivateTargets: this.#allowPrivate, field: 'destination_url' }).toString();
     const now = new Date(nowMs).toISOString();
     const record: ExportRecord = {
-      id: `exp_${randomBase62(22)}`,
+      id: newId('exp'),
       workspace_id: workspaceId,
       format: request.format,
       destination_url: url,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalEventJson, canonicalJson, computeEventHash, sealHash } from './hash.js';
+import { canonicalEventJson, canonicalJson, computeEventHash, sealEvent } from './hash.js';
 import { containsSecret, redactSecrets, redactString } from './redact.js';
 import { RAW_KEY, RAW_PAT, RAW_WHSEC } from './test-support.js';
 import { AUDIT_EVENT_TYPES, type AuditEvent } from './types.js';
@@ -35,18 +35,21 @@ describe('canonical JSON and event hashes', () => {
       fc.property(eventArb, (event) => {
         const clean = { ...event, details: redactSecrets(event.details) as Record<string, unknown> };
         expect(canonicalEventJson(clean)).toBe(canonicalJson(clean));
-        expect(sealHash(clean)).toBe(computeEventHash(clean));
+        expect(sealEvent(clean).hash).toBe(computeEventHash(clean));
       }),
       { numRuns: 300 },
     );
   });
 
-  it('a cleaned event hashes the same after a JSON round trip (what reading it back from disk does)', () => {
+  it('the stored line parses back to the event with its hash, which still verifies', () => {
     fc.assert(
       fc.property(eventArb, (event) => {
         const clean = { ...event, details: redactSecrets(event.details) as Record<string, unknown> };
-        const hash = sealHash(clean);
-        const back = JSON.parse(JSON.stringify({ ...clean, hash })) as AuditEvent;
+        const { hash, line } = sealEvent(clean);
+        expect(line).not.toContain('\n');
+        expect(line.startsWith(`{"id":${JSON.stringify(clean.id)},`)).toBe(true);
+        const back = JSON.parse(line) as AuditEvent;
+        expect(back).toEqual({ ...clean, hash });
         expect(computeEventHash(back)).toBe(hash);
       }),
       { numRuns: 300 },

@@ -66,34 +66,45 @@ function party(value: { type: string; id: string | null; name: string | null } |
   return `{"id":${JSON.stringify(value.id)},"name":${JSON.stringify(value.name)},"type":${JSON.stringify(value.type)}}`;
 }
 
+/** The canonical JSON of a recorder-built event, split around its `id` member. */
+function canonicalEventParts(e: Unsealed): { head: string; id: string; tail: string } {
+  const details = e.details;
+  const detailsJson = details !== null && typeof details === 'object' && Object.keys(details).length === 0 ? '{}' : canonicalJson(details);
+  return {
+    head: `{"actor":${party(e.actor)},"correlation_id":${JSON.stringify(e.correlation_id)},"details":${detailsJson}`,
+    id: JSON.stringify(e.id),
+    tail:
+      `,"ip":${JSON.stringify(e.ip)}` +
+      `,"method":${JSON.stringify(e.method)}` +
+      `,"occurred_at":${JSON.stringify(e.occurred_at)}` +
+      `,"path":${JSON.stringify(e.path)}` +
+      `,"prev_hash":${JSON.stringify(e.prev_hash)}` +
+      `,"request_id":${JSON.stringify(e.request_id)}` +
+      `,"status":${JSON.stringify(e.status)}` +
+      `,"target":${party(e.target)}` +
+      `,"type":${JSON.stringify(e.type)}` +
+      `,"user_agent":${JSON.stringify(e.user_agent)}` +
+      `,"workspace_id":${JSON.stringify(e.workspace_id)}}`,
+  };
+}
+
 /**
  * `canonicalJson(event)` for an event built by the recorder (exactly the AuditEvent fields but
  * `hash`, actor and target with exactly id/name/type), written out with the keys pre-sorted:
  * ~3x faster on the hot path. A property test checks it equals the generic form.
  */
 export function canonicalEventJson(e: Unsealed): string {
-  const details = e.details;
-  const detailsJson = details !== null && typeof details === 'object' && Object.keys(details).length === 0 ? '{}' : canonicalJson(details);
-  return (
-    `{"actor":${party(e.actor)}` +
-    `,"correlation_id":${JSON.stringify(e.correlation_id)}` +
-    `,"details":${detailsJson}` +
-    `,"id":${JSON.stringify(e.id)}` +
-    `,"ip":${JSON.stringify(e.ip)}` +
-    `,"method":${JSON.stringify(e.method)}` +
-    `,"occurred_at":${JSON.stringify(e.occurred_at)}` +
-    `,"path":${JSON.stringify(e.path)}` +
-    `,"prev_hash":${JSON.stringify(e.prev_hash)}` +
-    `,"request_id":${JSON.stringify(e.request_id)}` +
-    `,"status":${JSON.stringify(e.status)}` +
-    `,"target":${party(e.target)}` +
-    `,"type":${JSON.stringify(e.type)}` +
-    `,"user_agent":${JSON.stringify(e.user_agent)}` +
-    `,"workspace_id":${JSON.stringify(e.workspace_id)}}`
-  );
+  const { head, id, tail } = canonicalEventParts(e);
+  return `${head},"id":${id}${tail}`;
 }
 
-/** The hash of an event the recorder just built (fast path of {@link computeEventHash}). */
-export function sealHash(event: Unsealed): string {
-  return sha256Hex(event.prev_hash + canonicalEventJson(event));
+/**
+ * The hash of an event the recorder just built (fast path of {@link computeEventHash}), and the
+ * event as stored: one line of JSON with `id` first (the log finds its lines by that prefix),
+ * `hash` last, built from the same pieces as the canonical form so the event is serialized once.
+ */
+export function sealEvent(event: Unsealed): { hash: string; line: string } {
+  const { head, id, tail } = canonicalEventParts(event);
+  const hash = sha256Hex(`${event.prev_hash}${head},"id":${id}${tail}`);
+  return { hash, line: `{"id":${id},${head.slice(1)}${tail.slice(0, -1)},"hash":"${hash}"}` };
 }

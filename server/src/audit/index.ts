@@ -33,7 +33,6 @@ export {
   DEFAULT_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
   MemoryAuditLog,
-  newEventId,
   sanitizeEventInput,
   type AuditLogCommonOptions,
   type AuditLogOptions,

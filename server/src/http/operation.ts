@@ -10,6 +10,7 @@ import { operations, specValidator, type OperationId } from '@tessera/spec';
 import type { ActionContext } from '../domain/context.js';
 import { requireOperationScopes } from './authentication.js';
 import type { AppEnv } from './env.js';
+import { setBodyText } from './request-body.js';
 import { coercedQuery, fieldProblemsFromSchema, validationProblem } from './validation.js';
 
 type Request = NonNullable<RouteConfig['request']>;
@@ -40,9 +41,7 @@ function specBodyCheck(method: string, path: string): MiddlewareHandler {
  */
 const emptyOptionalBody: MiddlewareHandler = async (c, next) => {
   if (/json/i.test(c.req.header('content-type') ?? '') && (await c.req.text()).trim() === '') {
-    // HonoRequest.json() parses the cached text, so the validator then sees `{}`. The cache holds
-    // promises at run time, though Hono's type declares the resolved values.
-    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
+    setBodyText(c, '{}');
   }
   await next();
 };

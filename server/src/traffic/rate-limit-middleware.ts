@@ -64,8 +64,10 @@ export function rateLimit(options: RateLimitMiddlewareOptions): MiddlewareHandle
     }
 
     await next();
-    // c.header() after next() re-wraps a finalized response, so this works whatever the handler
-    // (or the app's onError) returned.
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    // Set on the final response itself: c.header() after next() would re-wrap it, which behind
+    // @hono/node-server turns a cheap string response into a full streamed one. Every response
+    // this app produces is built by it, so its headers are mutable.
+    const finalHeaders = c.res.headers;
+    for (const [name, value] of Object.entries(headers)) finalHeaders.set(name, value);
   };
 }

@@ -1,0 +1,128 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestBody } from './request-body.js';
+
+const LIMIT = 1024;
+
+function echoApp() {
+  const app = new Hono();
+  app.onError((error, c) => c.json({ error: error instanceof HTTPException ? error.status : 500 }, error instanceof HTTPException ? error.status : 500));
+  app.use('*', requestBody(LIMIT));
+  app.all('/echo', async (c) => {
+    const text = await c.req.text();
+    let parsed: unknown = null;
+    try {
+      parsed = await c.req.json();
+    } catch {
+      parsed = 'not json';
+    }
+    return c.json({ text, parsed });
+  });
+  return app;
+}
+
+/** Sends `chunks` one write at a time (chunked encoding when `length` is not given, except for DELETE, which Node's client never chunks). */
+function send(port: number, chunks: Buffer[], options: { method?: string; length?: number } = {}): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+    if (options.length !== undefined) headers['content-length'] = options.length;
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/echo', method: options.method ?? 'POST', headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString('utf8')) });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+describe('reading the body behind Node’s HTTP server', () => {
+  let server: ServerType;
+  let port: number;
+  beforeAll(async () => {
+    server = serve({ fetch: echoApp().fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('hands the handler the body as text and as JSON', async () => {
+    const body = Buffer.from(JSON.stringify({ name: 'Production' }));
+    expect(await send(port, [body], { length: body.length })).toEqual({ status: 200, body: { text: '{"name":"Production"}', parsed: { name: 'Production' } } });
+  });
+
+  it('joins a body sent in several chunks, even with a character split between them', async () => {
+    const bytes = Buffer.from('{"name":"Zürich 😀"}');
+    const split = bytes.indexOf(Buffer.from('😀')) + 2;
+    const res = await send(port, [bytes.subarray(0, 5), bytes.subarray(5, split), bytes.subarray(split)]);
+    expect(res).toEqual({ status: 200, body: { text: '{"name":"Zürich 😀"}', parsed: { name: 'Zürich 😀' } } });
+  });
+
+  it('drops a byte-order mark and replaces invalid UTF-8, as Request.text() does', async () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]);
+    expect(await send(port, [withBom])).toEqual({ status: 200, body: { text: '{"a":1}', parsed: { a: 1 } } });
+    const invalid = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(await send(port, [invalid])).toEqual({ status: 200, body: { text: '{"a":"\uFFFD"}', parsed: { a: '\uFFFD' } } });
+  });
+
+  it('accepts a body of exactly the limit and refuses one byte more, announced or streamed', async () => {
+    const exact = Buffer.from(`"${'a'.repeat(LIMIT - 2)}"`);
+    expect((await send(port, [exact], { length: exact.length })).status).toBe(200);
+    expect((await send(port, [exact])).status).toBe(200);
+    const over = Buffer.from(`"${'a'.repeat(LIMIT - 1)}"`);
+    expect(await send(port, [over], { length: over.length })).toEqual({ status: 413, body: { error: 413 } });
+    expect(await send(port, [over.subarray(0, 600), over.subarray(600)])).toEqual({ status: 413, body: { error: 413 } });
+  });
+
+  it('keeps serving after refusing a large streamed body', async () => {
+    const big = Array.from({ length: 64 }, () => Buffer.alloc(4096, 0x61));
+    expect((await send(port, big)).status).toBe(413);
+    expect((await send(port, [Buffer.from('{}')])).status).toBe(200);
+  });
+
+  it('survives a client that hangs up halfway through its body', async () => {
+    await new Promise<void>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/echo', method: 'POST', headers: { 'content-length': 500 } });
+      req.on('error', () => resolve());
+      req.write('{"name":"half');
+      setTimeout(() => req.destroy(), 20);
+    });
+    expect((await send(port, [Buffer.from('{}')])).status).toBe(200);
+  });
+
+  it('reads a DELETE body too, and an empty body as empty text', async () => {
+    expect(await send(port, [Buffer.from('{"reason":"x"}')], { method: 'DELETE', length: 14 })).toEqual({ status: 200, body: { text: '{"reason":"x"}', parsed: { reason: 'x' } } });
+    expect(await send(port, [], { length: 0 })).toEqual({ status: 200, body: { text: '', parsed: 'not json' } });
+  });
+});
+
+describe('reading the body from a Web Request (tests, MSW, other runtimes)', () => {
+  const app = echoApp();
+
+  it('hands the handler the body', async () => {
+    const res = await app.request('/echo', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    expect(await res.json()).toEqual({ text: '{"a":1}', parsed: { a: 1 } });
+  });
+
+  it('refuses a streamed body over the limit without a length', async () => {
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 3; i++) controller.enqueue(new Uint8Array(600));
+        controller.close();
+      },
+    });
+    const res = await app.request('/echo', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+});
