@@ -97,6 +97,7 @@ export {
 
 export {
   IDEMPOTENCY_KEY_HEADER,
+  PreparedRequest,
   RETRY_COUNT_HEADER,
   createRetryingFetch,
   generateIdempotencyKey,
@@ -107,7 +108,6 @@ export {
 
 export {
   CLIENT_HEADER,
-  authMiddleware,
   createTransport,
   dataOrThrow,
   dataWithResponse,

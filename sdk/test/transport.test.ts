@@ -16,6 +16,7 @@ import {
   UnprocessableEntityError,
 } from '../src/core/errors.js';
 import { defaultSleep } from '../src/core/retry.js';
+import { PreparedRequest } from '../src/core/transport.js';
 import { API_KEY, BASE_URL, problemResponse, recordingSleep, useMswServer } from './helpers.js';
 import type { TestPaths } from './test-paths.js';
 
@@ -219,6 +220,96 @@ describe('what each attempt sends', () => {
     const gets = scriptedThings('get', []);
     await dataOrThrow(client.GET('/v1/things'));
     expect(gets[0]!.headers.has('idempotency-key')).toBe(false);
+  });
+
+  it('hands the global fetch a URL and an init, never a Request', async () => {
+    scriptedThings('post', [status(503)]);
+    const { client } = makeClient();
+    const inputs: unknown[] = [];
+    const original = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      inputs.push(input);
+      return original(input, init);
+    };
+    try {
+      await dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' } }));
+    } finally {
+      globalThis.fetch = original;
+    }
+    // A Request would cost a body stream, and undici pipes a Request's body through a TransformStream.
+    expect(inputs).toEqual([THINGS, THINGS]);
+  });
+
+  it('re-sends the body and Idempotency-Key as middleware left them, when middleware gets real Requests', async () => {
+    const seen = scriptedThings('post', [status(500), status(429)]);
+    const { client } = makeClient();
+    const received: unknown[] = [];
+    client.use({
+      onRequest({ request }) {
+        received.push(request);
+        request.headers.set('X-Trace', 'abc');
+      },
+    });
+    await dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' } }));
+    expect(received).toHaveLength(1);
+    expect(received[0]).toBeInstanceOf(Request);
+    expect(seen.map((r) => r.body)).toEqual(Array(3).fill('{"name":"abc"}'));
+    expect(seen.map((r) => r.headers.get('x-trace'))).toEqual(['abc', 'abc', 'abc']);
+    expect(new Set(seen.map((r) => r.headers.get('idempotency-key'))).size).toBe(1);
+  });
+
+  it("lets a call's own middleware edit the headers of the prepared request", async () => {
+    const seen = scriptedThings('post', [status(502)]);
+    const { client } = makeClient();
+    const received: unknown[] = [];
+    const middleware = {
+      onRequest({ request }: { request: Request }) {
+        received.push(request);
+        request.headers.set('X-Trace', `${request.method} ${new URL(request.url).pathname}`);
+        return request;
+      },
+    };
+    await dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' }, middleware: [middleware] }));
+    // The client cannot see a call's own middleware coming, so it gets the prepared request, not a Request.
+    expect(received[0]).toBeInstanceOf(PreparedRequest);
+    expect(seen.map((r) => r.headers.get('x-trace'))).toEqual(['POST /v1/things', 'POST /v1/things']);
+  });
+
+  it('gives a custom fetch a Request per attempt, with the same body and Idempotency-Key', async () => {
+    const seen = scriptedThings('post', [status(503)]);
+    const requests: Request[] = [];
+    const { client } = makeClient({
+      fetch: (request) => {
+        requests.push(request);
+        return fetch(request);
+      },
+    });
+    await dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' } }));
+    expect(requests).toHaveLength(2);
+    expect(requests.every((r) => r instanceof Request && r.method === 'POST' && r.url === THINGS)).toBe(true);
+    expect(seen.map((r) => r.body)).toEqual(['{"name":"abc"}', '{"name":"abc"}']);
+    expect(requests[0]!.headers.get('idempotency-key')).toBe(requests[1]!.headers.get('idempotency-key'));
+  });
+
+  it('reads a stream body once and re-sends its bytes on every attempt', async () => {
+    const bodies: string[] = [];
+    server.use(
+      http.post(`${BASE_URL}/upload`, async ({ request }) => {
+        bodies.push(await request.text());
+        return bodies.length < 2 ? new HttpResponse(null, { status: 503 }) : new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const { transport } = makeClient();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('part one, '));
+        controller.enqueue(new TextEncoder().encode('part two'));
+        controller.close();
+      },
+    });
+    const response = await transport.fetch(`${BASE_URL}/upload`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(204);
+    expect(bodies).toEqual(['part one, part two', 'part one, part two']);
   });
 
   it('runs openapi-fetch middleware once per call, not once per attempt', async () => {

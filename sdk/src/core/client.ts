@@ -2,12 +2,12 @@
  * Wires config, retrying fetch and openapi-fetch together. Generic over `Paths` (the generated OpenAPI
  * types), so the resource layer only names paths and maps results.
  */
-import createClient, { type Client, type Middleware, type QuerySerializerOptions } from 'openapi-fetch';
+import createClient, { type Client, type QuerySerializerOptions } from 'openapi-fetch';
 import { credentialHint, resolveConfig, type ClientOptions, type ResolvedConfig } from './config.js';
 import { APIError, APIUserAbortError, TesseraError } from './errors.js';
 import { readResponseMeta, type ResponseMeta } from './headers.js';
 import type { RandomSource, Sleep } from './retry.js';
-import { createRetryingFetch, type RetryingFetch } from './transport.js';
+import { createRetryingFetch, PreparedRequest, type RetryingFetch } from './transport.js';
 import { VERSION } from '../version.js';
 
 /** The header naming the SDK and its version (`tessera-sdk/0.1.0`). */
@@ -49,15 +49,6 @@ export interface Transport {
   createTypedClient<Paths extends {}>(options?: TypedClientOptions): Client<Paths>;
 }
 
-/** Sets `Authorization: Bearer <key>` unless the call set its own. Edits the headers in place so per-request options on the Request survive. */
-export function authMiddleware(apiKey: string): Middleware {
-  return {
-    onRequest({ request }) {
-      if (!request.headers.has('authorization')) request.headers.set('Authorization', `Bearer ${apiKey}`);
-    },
-  };
-}
-
 /** Resolves the configuration and builds the retrying fetch and typed-client factory the `Tessera` client is made of. */
 export function createTransport(options: ClientOptions = {}, internals: TransportInternals = {}): Transport {
   const { apiKey, fetch: baseFetch, ...rest } = resolveConfig(options, internals.globals);
@@ -71,17 +62,41 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
     now: internals.now,
     idempotencyKey: internals.idempotencyKey,
   });
-  // Errors arrive as RFC 9457 problem details; a server that negotiates (Prism does) must be free to send them.
-  const headers = { Accept: 'application/json, application/problem+json', [CLIENT_HEADER]: `tessera-sdk/${VERSION}`, ...rest.defaultHeaders };
-  const auth = authMiddleware(apiKey);
+  const headers = {
+    // Errors arrive as RFC 9457 problem details; a server that negotiates (Prism does) must be free to send them.
+    Accept: 'application/json, application/problem+json',
+    [CLIENT_HEADER]: `tessera-sdk/${VERSION}`,
+    // A default header, not a middleware: a call's own Authorization header still wins, and a client without
+    // middleware lets openapi-fetch skip its middleware machinery.
+    Authorization: `Bearer ${apiKey}`,
+    ...rest.defaultHeaders,
+  };
   const config: PublicConfig = Object.freeze({ ...rest, keyHint: credentialHint(apiKey) });
 
   return {
     config,
     fetch,
     createTypedClient<Paths extends {}>(options: TypedClientOptions = {}) {
-      const client = createClient<Paths>({ baseUrl: rest.baseURL, fetch, headers, ...(options.querySerializer ? { querySerializer: options.querySerializer } : {}) });
-      client.use(auth);
+      // Calls build PreparedRequests, which the retrying fetch sends without a Request (see transport.ts), until
+      // middleware is added with `use()`: middleware gets real Requests, since it may use any of their API.
+      let withMiddleware = false;
+      const ClientRequest = function (url: string, init: RequestInit) {
+        return withMiddleware ? new Request(url, init) : new PreparedRequest(url, init);
+      } as unknown as typeof Request;
+      // openapi-fetch checks what middleware returns with `instanceof` this class.
+      Object.defineProperty(ClientRequest, Symbol.hasInstance, { value: (value: unknown) => value instanceof Request || value instanceof PreparedRequest });
+      const client = createClient<Paths>({
+        baseUrl: rest.baseURL,
+        fetch,
+        headers,
+        Request: ClientRequest,
+        ...(options.querySerializer ? { querySerializer: options.querySerializer } : {}),
+      });
+      const use = client.use;
+      client.use = (...middleware) => {
+        withMiddleware = true;
+        use(...middleware);
+      };
       return client;
     },
   };
@@ -134,5 +149,13 @@ export async function dataWithResponse<R extends FetchResultLike>(
 ): Promise<DataWithResponse<DataOf<R>>> {
   const { data, error, response } = await settle(result);
   if (!response.ok) throw APIError.from(response, error);
-  return { data: data as DataOf<R>, response, meta: readResponseMeta(response) };
+  let meta: ResponseMeta | undefined;
+  // Parsed when first read: most callers only want the data.
+  return {
+    data: data as DataOf<R>,
+    response,
+    get meta() {
+      return (meta ??= readResponseMeta(response));
+    },
+  };
 }

@@ -14,7 +14,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 /** The longest server-requested wait honoured by default, ms. */
 export const DEFAULT_MAX_RETRY_DELAY_MS = 60_000;
 
-/** The subset of `fetch` the SDK calls: always with a `Request`. */
+/** What a custom `fetch` option must accept: the SDK calls it with a `Request` per attempt. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
 /** Options of `new Tessera()` (and `createTransport`). Unset options are read from the environment. */
@@ -31,7 +31,7 @@ export interface ClientOptions {
   maxRetryDelay?: number | undefined;
   /** Per-attempt timeout in ms (until the response headers arrive). Default 60 000. */
   timeout?: number | undefined;
-  /** Custom fetch. Default: `globalThis.fetch`, looked up at call time (so test interceptors installed later apply). */
+  /** Custom fetch, given a `Request` per attempt. Default: `globalThis.fetch`, looked up at call time (so test interceptors installed later apply). */
   fetch?: FetchLike | undefined;
   /** Headers sent with every request. */
   defaultHeaders?: Record<string, string> | undefined;
@@ -56,8 +56,8 @@ export interface ResolvedConfig {
   maxRetryDelay: number;
   /** Per-attempt timeout, ms. */
   timeout: number;
-  /** The fetch used for every attempt. */
-  fetch: FetchLike;
+  /** The custom fetch, if any; otherwise the global one, looked up at each attempt. */
+  fetch: FetchLike | undefined;
   /** Headers sent with every request. */
   defaultHeaders: Record<string, string>;
 }
@@ -159,15 +159,6 @@ export function resolveConfig(options: ClientOptions = {}, globals: object = glo
     throw new TesseraError(`The base URL ${JSON.stringify(baseURL)} (from the baseURL option or TESSERA_BASE_URL) must use http or https.`);
   }
 
-  const customFetch = options.fetch;
-  const fetch: FetchLike = customFetch
-    ? customFetch
-    : (input, init) => {
-        const globalFetch = (globalThis as { fetch?: FetchLike }).fetch;
-        if (!globalFetch) throw new TesseraError('No fetch implementation: this runtime has no global `fetch`; pass the `fetch` option.');
-        return globalFetch(input, init);
-      };
-
   return {
     apiKey,
     baseURL: baseURL.replace(/\/+$/, ''),
@@ -175,7 +166,7 @@ export function resolveConfig(options: ClientOptions = {}, globals: object = glo
     maxRetries: checkNonNegativeInteger('maxRetries', options.maxRetries ?? DEFAULT_MAX_RETRIES),
     maxRetryDelay: checkPositiveMs('maxRetryDelay', options.maxRetryDelay ?? DEFAULT_MAX_RETRY_DELAY_MS),
     timeout: checkPositiveMs('timeout', options.timeout ?? DEFAULT_TIMEOUT_MS),
-    fetch,
+    fetch: options.fetch,
     defaultHeaders: { ...options.defaultHeaders },
   };
 }

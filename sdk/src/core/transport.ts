@@ -1,14 +1,25 @@
 /**
  * A `fetch` with retries, timeouts and idempotency keys, handed to openapi-fetch as its `fetch`.
  *
- * It runs below openapi-fetch's middleware chain: middleware (auth, logging) runs once per call, and each
- * attempt here re-sends the request exactly as the middleware left it. The body is buffered once and every
- * attempt gets a fresh `Request`, because a `Request` body is a stream that can be read only once.
+ * It runs below openapi-fetch's middleware chain: middleware (logging, say) runs once per call, and each attempt
+ * here re-sends the request exactly as the middleware left it: same body, same headers, same Idempotency-Key.
+ *
+ * Every call of a protected API's `keys.verify` comes through here, so a call costs little more than a bare
+ * `fetch(url, init)` and one AbortController and timer per attempt:
+ * - The typed client gives this fetch a {@link PreparedRequest} (the URL and init openapi-fetch computed), not
+ *   a `Request`, and each attempt passes that URL and init to the global fetch. A `Request` costs a body stream
+ *   to build, and undici pipes the body of a `Request` it is handed through a TransformStream; together that
+ *   was more than everything else the SDK does per call.
+ * - The body is re-sent as given (a JSON string, usually), so nothing is buffered; only a stream body, or the
+ *   body of a real `Request` (from middleware, or a direct call), is read once into memory.
+ * - One `Headers` per call, edited in place before each attempt (fetch copies it as the attempt starts).
+ *
+ * A custom `fetch` option still receives a `Request` per attempt, as {@link FetchLike} promises.
  *
  * Per-request options: pass `timeout`, `maxRetries` (and the standard `signal`) in openapi-fetch's options,
- * e.g. `client.GET('/v1/me', { timeout: 5_000, maxRetries: 0, signal })`. openapi-fetch copies unknown
- * options onto the `Request` it builds, where this wrapper reads them. A middleware that *replaces* the
- * Request (rather than editing its headers) drops them, and the client-wide values apply.
+ * e.g. `client.GET('/v1/me', { timeout: 5_000, maxRetries: 0, signal })`. They reach this wrapper in the init
+ * of the prepared request, or, for a real `Request`, as properties openapi-fetch copies onto it. A middleware
+ * that *replaces* the Request (rather than editing its headers) drops them, and the client-wide values apply.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, TesseraError } from './errors.js';
 import type { FetchLike } from './config.js';
@@ -27,13 +38,38 @@ export interface TesseraRequestOptions {
   maxRetries?: number | undefined;
 }
 
+/**
+ * What the typed client builds for a call in place of a `Request` (openapi-fetch's `Request` option): the URL
+ * and init openapi-fetch computed, which the retrying fetch sends as they are. It has the members openapi-fetch
+ * reads back (`method`) and those a header-editing middleware uses (`url`, `headers`); a client given
+ * middleware with `use()` builds real `Request`s instead, since middleware may use any of their API.
+ */
+export class PreparedRequest {
+  /** The absolute URL. */
+  readonly url: string;
+  /** The method, upper-case. */
+  readonly method: string;
+  /** The headers every attempt sends; openapi-fetch builds a fresh `Headers` per call, so it is used as is. */
+  readonly headers: Headers;
+  /** The rest of the init: body, signal, the per-request options, and any other `RequestInit` member. */
+  readonly init: RequestInit & TesseraRequestOptions;
+
+  /** Same parameters as `new Request(url, init)`. */
+  constructor(url: string, init: RequestInit & TesseraRequestOptions = {}) {
+    this.url = url;
+    this.method = (init.method ?? 'GET').toUpperCase();
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.init = init;
+  }
+}
+
 /** A `fetch` that retries; accepts the per-request `timeout` and `maxRetries` in its init. */
-export type RetryingFetch = (input: Request | URL | string, init?: RequestInit & TesseraRequestOptions) => Promise<Response>;
+export type RetryingFetch = (input: PreparedRequest | Request | URL | string, init?: RequestInit & TesseraRequestOptions) => Promise<Response>;
 
 /** Options of {@link createRetryingFetch}. */
 export interface RetryingFetchOptions {
-  /** The fetch each attempt uses. */
-  fetch: FetchLike;
+  /** The fetch each attempt uses, given a `Request`. Default: the global `fetch`, looked up at each attempt (so interceptors installed later apply). */
+  fetch?: FetchLike | undefined;
   /** Retries after the first attempt. */
   maxRetries: number;
   /** Longest server-requested wait (ms) that is honoured; longer means the error is returned without retrying. */
@@ -69,35 +105,53 @@ export function generateIdempotencyKey(): string {
   return `tessera-retry-${uuidV4()}`;
 }
 
-function readRequestOption(input: unknown, init: unknown, name: keyof TesseraRequestOptions): number | undefined {
-  const fromInit = (init as TesseraRequestOptions | undefined)?.[name];
-  const value = fromInit ?? (input instanceof Request ? (input as Request & TesseraRequestOptions)[name] : undefined);
-  return value === undefined || value === null ? undefined : value;
+/** One call, ready to be sent as many times as its retries need. */
+interface Call {
+  url: string;
+  method: string;
+  /** Owned by this call: each attempt sets its retry count here. */
+  headers: Headers;
+  /** Re-sendable as is on every attempt. */
+  body: BodyInit | undefined;
+  /** The other `RequestInit` members (redirect, credentials, …) and the per-request options. */
+  init: RequestInit & TesseraRequestOptions;
+  /** The caller's signal, if any. */
+  signal: AbortSignal | undefined;
 }
 
-/** Settles like `promise`, or rejects as soon as `signal` aborts, even if the underlying fetch ignores signals. */
-function raceWithSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {}); // the abandoned fetch may still reject; nobody is listening any more
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+/** The `RequestInit` members of a `Request` worth carrying over to the attempts (body, headers and signal are handled apart). */
+const REQUEST_MEMBERS = ['method', 'redirect', 'credentials', 'cache', 'integrity', 'keepalive', 'referrerPolicy'] as const;
+
+async function prepareCall(input: PreparedRequest | Request | URL | string, init: (RequestInit & TesseraRequestOptions) | undefined): Promise<Call> {
+  if (input instanceof PreparedRequest) return callFromInit(input.url, input.method, input.headers, input.init);
+  if (!(input instanceof Request)) return callFromInit(String(input), (init?.method ?? 'GET').toUpperCase(), new Headers(init?.headers), init ?? {});
+  const request = init === undefined ? input : new Request(input, init);
+  const members: RequestInit & TesseraRequestOptions = {};
+  for (const name of REQUEST_MEMBERS) (members as Record<string, unknown>)[name] = request[name];
+  // openapi-fetch copies the per-request options onto the Request it builds.
+  members.timeout = init?.timeout ?? (input as Request & TesseraRequestOptions).timeout;
+  members.maxRetries = init?.maxRetries ?? (input as Request & TesseraRequestOptions).maxRetries;
+  return {
+    url: request.url,
+    method: request.method.toUpperCase(),
+    headers: new Headers(request.headers),
+    // A Request's body is a stream, readable once: buffered so that every attempt sends these exact bytes.
+    body: request.body === null ? undefined : await request.arrayBuffer(),
+    init: members,
+    signal: request.signal,
+  };
+}
+
+async function callFromInit(url: string, method: string, headers: Headers, init: RequestInit & TesseraRequestOptions): Promise<Call> {
+  // A stream can be read only once; anything else (string, bytes, Blob, FormData, URLSearchParams) is re-sendable.
+  const body = init.body instanceof ReadableStream ? await new Response(init.body).arrayBuffer() : (init.body ?? undefined);
+  return { url, method, headers, body, init, signal: init.signal ?? undefined };
+}
+
+function checkedOption(value: number | null | undefined, fallback: number, valid: (n: number) => boolean, message: string): number {
+  const resolved = value ?? fallback;
+  if (!valid(resolved)) throw new TesseraError(`${message}, got ${resolved}.`);
+  return resolved;
 }
 
 /**
@@ -113,75 +167,70 @@ function discardBody(response: Response): void {
   }
 }
 
-/** Wraps `options.fetch` with retries, per-attempt timeouts, abort handling and idempotency keys (see the module description). */
+/** The global fetch at call time, called with the URL and init (see the module description). */
+function globalFetch(url: string, init: RequestInit): Promise<Response> {
+  const fetch = (globalThis as { fetch?: typeof globalThis.fetch }).fetch;
+  if (!fetch) throw new TesseraError('No fetch implementation: this runtime has no global `fetch`; pass the `fetch` option.');
+  return fetch(url, init);
+}
+
+/** Wraps the global fetch (or `options.fetch`) with retries, per-attempt timeouts, abort handling and idempotency keys (see the module description). */
 export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetch {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const makeIdempotencyKey = options.idempotencyKey ?? generateIdempotencyKey;
+  const custom = options.fetch;
+  const send = custom ? (url: string, init: RequestInit) => custom(new Request(url, init)) : globalFetch;
 
   return async function retryingFetch(input, init) {
-    const original = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const maxRetries = readRequestOption(input, init, 'maxRetries') ?? options.maxRetries;
-    const timeout = readRequestOption(input, init, 'timeout') ?? options.timeout;
-    if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new TesseraError(`maxRetries must be a non-negative integer, got ${maxRetries}.`);
-    if (!Number.isFinite(timeout) || timeout <= 0) throw new TesseraError(`timeout must be a positive number of milliseconds, got ${timeout}.`);
+    const call = await prepareCall(input, init);
+    const { url, method, headers, body, signal } = call;
+    const maxRetries = checkedOption(call.init.maxRetries, options.maxRetries, (n) => Number.isInteger(n) && n >= 0, 'maxRetries must be a non-negative integer');
+    const timeout = checkedOption(call.init.timeout, options.timeout, (n) => Number.isFinite(n) && n > 0, 'timeout must be a positive number of milliseconds');
+    if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
 
-    const userSignal = original.signal;
-    if (userSignal.aborted) throw new APIUserAbortError({ cause: userSignal.reason });
-
-    // Buffered once: every attempt sends these exact bytes.
-    const body = original.body === null ? undefined : await original.arrayBuffer();
-    const headers = new Headers(original.headers);
     // Same key on every attempt of this call, so the server applies a retried POST at most once.
-    if (original.method.toUpperCase() === 'POST' && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
-      headers.set(IDEMPOTENCY_KEY_HEADER, makeIdempotencyKey());
-    }
+    if (method === 'POST' && !headers.has(IDEMPOTENCY_KEY_HEADER)) headers.set(IDEMPOTENCY_KEY_HEADER, makeIdempotencyKey());
 
     for (let retryIndex = 0; ; retryIndex++) {
-      if (userSignal.aborted) throw new APIUserAbortError({ cause: userSignal.reason });
+      if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
+      headers.set(RETRY_COUNT_HEADER, String(retryIndex));
 
-      const attemptHeaders = new Headers(headers);
-      attemptHeaders.set(RETRY_COUNT_HEADER, String(retryIndex));
-
+      // The attempt settles as soon as its signal aborts, even if the fetch ignores signals (a custom one may).
       const controller = new AbortController();
-      const forwardUserAbort = () => controller.abort(userSignal.reason);
-      userSignal.addEventListener('abort', forwardUserAbort, { once: true });
+      let abortAttempt!: (reason: unknown) => void;
+      const attempt = new Promise<Response>((resolve, reject) => {
+        abortAttempt = (reason) => {
+          controller.abort(reason);
+          reject(reason);
+        };
+        send(url, { ...call.init, headers, body, signal: controller.signal }).then(resolve, reject);
+      });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        controller.abort(new APIConnectionTimeoutError());
+        abortAttempt(new APIConnectionTimeoutError());
       }, timeout);
-
-      const request = new Request(original.url, {
-        method: original.method,
-        headers: attemptHeaders,
-        body,
-        signal: controller.signal,
-        redirect: original.redirect,
-        credentials: original.credentials,
-        cache: original.cache,
-        integrity: original.integrity,
-        keepalive: original.keepalive,
-        referrerPolicy: original.referrerPolicy,
-      });
+      const forwardUserAbort = () => abortAttempt(signal!.reason);
+      signal?.addEventListener('abort', forwardUserAbort, { once: true });
 
       let response: Response;
       try {
-        response = await raceWithSignal(options.fetch(request), controller.signal);
+        response = await attempt;
       } catch (error) {
         clearTimeout(timer);
-        userSignal.removeEventListener('abort', forwardUserAbort);
-        if (userSignal.aborted) throw new APIUserAbortError({ cause: error });
+        signal?.removeEventListener('abort', forwardUserAbort);
+        if (signal?.aborted) throw new APIUserAbortError({ cause: error });
         // Our own errors (no fetch available, …) are not network failures: retrying cannot help.
         if (!timedOut && error instanceof TesseraError) throw error;
         const decision = decideRetry({ retryIndex, maxRetries, maxRetryDelay: options.maxRetryDelay, now: now(), random: options.random });
         if (!decision.retry) {
-          const where = `${original.method} ${original.url}`;
+          const where = `${method} ${url}`;
           if (timedOut) throw new APIConnectionTimeoutError({ message: `Request timed out after ${timeout} ms: ${where}.`, cause: error });
           const reason = error instanceof Error ? ` (${error.message})` : '';
           throw new APIConnectionError({ message: `Connection error: ${where}${reason}.`, cause: error });
         }
-        await sleepUnlessAborted(sleep, decision.delayMs, userSignal);
+        await sleepUnlessAborted(sleep, decision.delayMs, signal);
         continue;
       }
       // The timeout covers waiting for the response headers; reading the body is left to the caller, who can
@@ -203,9 +252,9 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
       });
       if (!decision.retry) return response;
 
-      userSignal.removeEventListener('abort', forwardUserAbort);
+      signal?.removeEventListener('abort', forwardUserAbort);
       discardBody(response);
-      await sleepUnlessAborted(sleep, decision.delayMs, userSignal);
+      await sleepUnlessAborted(sleep, decision.delayMs, signal);
     }
   };
 }
@@ -221,12 +270,12 @@ async function problemCodeOf(response: Response): Promise<string | undefined> {
   }
 }
 
-async function sleepUnlessAborted(sleep: Sleep, ms: number, signal: AbortSignal): Promise<void> {
+async function sleepUnlessAborted(sleep: Sleep, ms: number, signal: AbortSignal | undefined): Promise<void> {
   try {
     await sleep(ms, signal);
   } catch (error) {
-    if (signal.aborted) throw new APIUserAbortError({ cause: error });
+    if (signal?.aborted) throw new APIUserAbortError({ cause: error });
     throw error;
   }
-  if (signal.aborted) throw new APIUserAbortError({ cause: signal.reason });
+  if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
 }
