@@ -41,6 +41,7 @@ function makeApp() {
   let gate: Promise<void> | undefined;
   let nextId = 0;
   let nextRequestId = 0;
+  const answers: Response[] = [];
 
   const app = new Hono<{ Variables: { requestId: string } }>();
   app.onError((error, c) =>
@@ -81,12 +82,18 @@ function makeApp() {
       // The handler can still read the raw text through the HonoRequest cache.
       const text = await c.req.text();
       nextId += 1;
-      return c.json({ id: `thing_${nextId}`, name, received_bytes: text.length }, 201, {
+      const answer = c.json({ id: `thing_${nextId}`, name, received_bytes: text.length }, 201, {
         Location: `/things/thing_${nextId}`,
         'X-Not-Replayed': 'per-response',
       });
+      answers.push(answer);
+      return answer;
     },
   );
+  app.post('/by-hand', (c) => {
+    count('byHand');
+    return new Response(`{"built":"by hand","n":${calls.byHand}}`, { status: 201, headers: { 'Content-Type': 'application/json' } });
+  });
   app.post('/things/:id/archive', (c) => {
     count('archive');
     if (c.req.param('id') === 'missing') throw new HTTPException(404, { message: 'no such thing' });
@@ -111,6 +118,7 @@ function makeApp() {
     clock,
     store,
     calls,
+    answers,
     setGate: (value: Promise<void> | undefined) => {
       gate = value;
     },
@@ -184,6 +192,37 @@ describe('idempotency middleware', () => {
     await app.request('/things', post('{"name":"ci-key"}', KEY));
     const res = await app.request('/things/thing_1/archive', post('{"name":"ci-key"}', KEY));
     expect(res.status).toBe(422);
+  });
+
+  it('answers 422 for the same key with another query string', async () => {
+    const { app, calls } = makeApp();
+    await app.request('/things?dry_run=true', post('{"name":"ci-key"}', KEY));
+    const res = await app.request('/things?dry_run=false', post('{"name":"ci-key"}', KEY));
+    expect(res.status).toBe(422);
+    expect(calls.create).toBe(1);
+  });
+
+  it("stores the text of the handler's c.json answer and sends that answer itself, unread", async () => {
+    const { app, answers } = makeApp();
+    const first = await app.request('/things', post('{"name":"ci-key"}', KEY));
+    // Reading it back would have consumed it and put a new Response in its place.
+    expect(first).toBe(answers[0]);
+    const sent = await first.text();
+    const replay = await app.request('/things', post('{"name":"ci-key"}', KEY));
+    expect(await replay.text()).toBe(sent);
+  });
+
+  it('reads back and replays an answer the handler built as a Response', async () => {
+    const { app, calls } = makeApp();
+    const first = await app.request('/by-hand', post('{}', KEY));
+    expect(first.status).toBe(201);
+    expect(await first.text()).toBe('{"built":"by hand","n":1}');
+    const replay = await app.request('/by-hand', post('{}', KEY));
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(replay.headers.get('Content-Type')).toBe('application/json');
+    expect(await replay.text()).toBe('{"built":"by hand","n":1}');
+    expect(calls.byHand).toBe(1);
   });
 
   it('answers 409 while the first request is still running, then replays it', async () => {

@@ -88,10 +88,11 @@ export function idempotency(options: IdempotencyMiddlewareOptions): MiddlewareHa
     const scope = await scopeOf(c);
     if (scope === undefined) return next();
 
-    const url = new URL(c.req.url);
+    const url = c.req.url;
     const fingerprint = idempotencyFingerprint({
       method: c.req.method,
-      path: `${url.pathname}${url.search}`,
+      // The request's URL is already normalized; what follows the origin is its pathname and query.
+      path: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
       // Text, not bytes: Hono caches it, and its json() parses that cache directly, while a cached
       // ArrayBuffer is re-wrapped in a Response for every later read of the body.
       body: await c.req.text(),
@@ -137,12 +138,25 @@ export function idempotency(options: IdempotencyMiddlewareOptions): MiddlewareHa
         break;
     }
 
+    // The text of a JSON answer is kept as the handler's `c.json` produced it, so storing it needs no
+    // read of the response: its body is a stream to every reader, and with @hono/node-server reading
+    // it also turns the adapter's lightweight response into a full undici Response. Any other answer
+    // (c.body, a stream, a Response built by hand) is read back from the response below.
+    const json = c.json;
+    let answered: { response: Response; text: string } | undefined;
+    c.json = ((object: unknown, ...rest: unknown[]) => {
+      const response = (json as (...args: unknown[]) => Response)(object, ...rest);
+      answered = { response, text: JSON.stringify(object) };
+      return response;
+    }) as typeof c.json;
     try {
       await next();
     } catch (error) {
       // Reached only when the app's error handler rethrows; nothing trustworthy to store.
       await store.abandon(scope, key);
       throw error;
+    } finally {
+      c.json = json;
     }
 
     const response = c.res;
@@ -151,13 +165,26 @@ export function idempotency(options: IdempotencyMiddlewareOptions): MiddlewareHa
       return;
     }
     let body: string;
-    try {
-      // Read once and answer with the same text: cheaper than clone(), which tees the stream.
-      body = await response.text();
-      c.res = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, response);
-    } catch (error) {
-      await store.abandon(scope, key);
-      throw error;
+    if (answered?.response === response) {
+      body = answered.text;
+    } else {
+      try {
+        // Read once, then answer with a new Response made of the same text: cheaper than clone(),
+        // which tees the stream, and a string body is what @hono/node-server writes out directly.
+        body = await response.text();
+        const answer = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+        // Unset first: assigning over a response makes Hono wrap the new one in yet another
+        // Response (reading its body as a stream) to copy the old one's headers, which `answer` has.
+        c.res = undefined;
+        c.res = answer;
+      } catch (error) {
+        await store.abandon(scope, key);
+        throw error;
+      }
     }
     const headers: Record<string, string> = {};
     for (const name of replayHeaders) {

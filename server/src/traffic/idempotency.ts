@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Awaitable } from './awaitable.js';
 import { systemClock, type Clock } from './clock.js';
 import { deleteWhere, SweepSchedule } from './sweep.js';
@@ -236,17 +236,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * compared byte for byte. A tag keeps the JSON text `"1"` and the raw body `1` apart.
  */
 export function idempotencyFingerprint(input: FingerprintInput): string {
-  const hash = createHash('sha256');
-  hash.update(`${input.method.toUpperCase()}\n${input.path}\n`);
+  const head = `${input.method.toUpperCase()}\n${input.path}\n`;
   const text = typeof input.body === 'string' ? input.body : decodeUtf8(input.body);
   const json = text === undefined ? undefined : parseJson(text);
-  if (json !== undefined) {
-    hash.update(`json\n${canonicalJson(json.value)}`);
-  } else {
-    hash.update('raw\n');
-    hash.update(input.body);
-  }
-  return hash.digest('hex');
+  // One-shot hashing of one buffer: the same digest as feeding the parts in turn, without a Hash object.
+  if (json !== undefined) return hash('sha256', `${head}json\n${canonicalJson(json.value)}`, 'hex');
+  const body = typeof input.body === 'string' ? Buffer.from(input.body) : input.body;
+  return hash('sha256', Buffer.concat([Buffer.from(`${head}raw\n`), body]), 'hex');
 }
 
 function decodeUtf8(bytes: Uint8Array): string | undefined {
