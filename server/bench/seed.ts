@@ -3,10 +3,8 @@
  * the domain's record shapes (creating 100,000 keys over HTTP would measure the wrong thing).
  * Returns the raw credentials the benchmark uses; they exist only in memory.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { generateApiKey } from '@tessera/sdk/key-format';
-import { DATA_FILE_NAME } from '../src/data/open.js';
+import { writeDataFile } from '../src/data/open.js';
 import { digestOf } from '../src/domain/credentials.js';
 import { newId } from '../src/domain/ids.js';
 import { emptyData, type ApiKeyRecord } from '../src/domain/model.js';
@@ -25,7 +23,6 @@ export interface Seeded {
 const UNTHROTTLED = { requests_per_minute: 1_000_000, burst: 1_000_000 };
 
 export async function seedDataDir(dir: string, count: number): Promise<Seeded> {
-  await mkdir(dir, { recursive: true });
   const data = emptyData();
   const now = new Date();
   const timestamp = now.toISOString();
@@ -52,6 +49,8 @@ export async function seedDataDir(dir: string, count: number): Promise<Seeded> {
     const made = key(`Seeded key ${i}`, ['api_keys.read'], i <= 64 ? UNTHROTTLED : null);
     if (i <= 64) targetKeys.push(made.raw);
   }
-  await writeFile(join(dir, DATA_FILE_NAME), JSON.stringify(data));
+  // The layout the server writes itself (sealed, one record per line), so start-up is measured
+  // on the file a running server would leave behind.
+  await writeDataFile(dir, data);
   return { workspaceId, adminToken: admin.token, verifierKey: verifier.raw, verifierKeyId: verifier.record.id, targetKeys };
 }

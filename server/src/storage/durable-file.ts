@@ -7,7 +7,7 @@
  * either the complete old content or the complete new content, never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The file exists but its content cannot be used. It is never overwritten by Tessera. */
@@ -111,12 +111,25 @@ export async function writeFileDurably(
   data: string | Uint8Array,
   options: WriteFileDurablyOptions = {},
 ): Promise<void> {
+  await writeFileDurablyWith(filePath, (handle) => handle.writeFile(data), options);
+}
+
+/**
+ * {@link writeFileDurably} for content produced piece by piece: `write` fills the temp file
+ * through its handle (several writes, even positioned ones), and only then is it fsynced and
+ * renamed into place. Lets a large file be written without building it as one string first.
+ */
+export async function writeFileDurablyWith(
+  filePath: string,
+  write: (handle: FileHandle) => Promise<void>,
+  options: WriteFileDurablyOptions = {},
+): Promise<void> {
   const tempPath = tempPathFor(filePath);
   // 'wx': never follow or reuse an existing file at the temp path.
   const handle = await open(tempPath, 'wx', options.mode ?? 0o600);
   try {
     try {
-      await handle.writeFile(data);
+      await write(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -164,6 +177,14 @@ export async function readJsonFile(filePath: string): Promise<unknown> {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw new UnreadableDataFileError(filePath, error);
   }
+  return parseJsonBytes(filePath, bytes);
+}
+
+/**
+ * Parse the bytes of a JSON file read by the caller: {@link CorruptDataFileError} (naming
+ * `filePath`) when they are empty, truncated, not UTF-8 or not JSON.
+ */
+export function parseJsonBytes(filePath: string, bytes: Uint8Array): unknown {
   let text: string;
   try {
     text = utf8.decode(bytes);

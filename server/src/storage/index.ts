@@ -3,9 +3,11 @@ export {
   CorruptDataFileError,
   UnreadableDataFileError,
   fsyncDirectory,
+  parseJsonBytes,
   readJsonFile,
   removeLeftoverTempFiles,
   writeFileDurably,
+  writeFileDurablyWith,
   type DurableFileWriter,
   type WriteFileDurablyOptions,
 } from './durable-file.js';
@@ -59,3 +61,34 @@ export {
   type CheckpointCodec,
   type CheckpointOptions,
 } from './checkpoint.js';
+export { scanLines, type ScanLinesOptions, type ScanLinesResult } from './line-scanner.js';
+export { RowTable, type CapturedRows } from './row-table.js';
+export {
+  RecordSnapshotAdapter,
+  readSnapshotFile,
+  writeSnapshotFile,
+  type RecordSnapshot,
+  type RecordTables,
+  type SnapshotFormat,
+  type SnapshotReadResult,
+} from './record-snapshot.js';
+export {
+  JournalWriter,
+  deleteJournalsBefore,
+  journalFileName,
+  listJournalFiles,
+  replayJournal,
+  type JournalEntry,
+  type JournalFile,
+  type JournalReplayReport,
+  type JournalWrite,
+} from './record-journal.js';
+export {
+  RecordStore,
+  copyJson,
+  type CollectionSpec,
+  type JsonRecord,
+  type RecordStoreOptions,
+  type RecordStoreStats,
+  type RecordWrite,
+} from './record-store.js';

@@ -1,0 +1,159 @@
+/**
+ * The embedded implementation of {@link TesseraStore} over a {@link RecordStore} (the lowdb
+ * snapshot and its journal, or memory). Transactions run one at a time: each stages its writes,
+ * commits them in one synchronous step (applied in memory at once), releases the next
+ * transaction, and then waits for the group-committed journal append that holds its change.
+ * Concurrent transactions therefore share disk writes without ever seeing a half-applied change.
+ *
+ * Every read returns a fresh copy (the record store's reads do), so callers may change what they
+ * get without touching stored state; staged records are copied when put for the same reason.
+ */
+import { copyJson, type CollectionSpec, type JsonRecord, type RecordStore, type RecordWrite } from '../storage/index.js';
+import type { ApiKeyRecord, MemberRecord, RoleRecord, ScopeRecord, WorkspaceRecord } from '../domain/model.js';
+import type { LastUsedTracker, StoreReader, StoreTransaction, TesseraStore } from './store.js';
+
+type Collection = 'workspaces' | 'members' | 'roles' | 'scopes' | 'api_keys';
+
+/** The collections in file order, with the fields the store indexes. */
+export const TESSERA_COLLECTIONS: readonly CollectionSpec[] = [
+  { name: 'workspaces' },
+  { name: 'members', groupBy: 'workspace_id', unique: ['token_digest'] },
+  { name: 'roles', groupBy: 'workspace_id' },
+  { name: 'scopes', groupBy: 'workspace_id' },
+  { name: 'api_keys', groupBy: 'workspace_id', unique: ['key_digest'] },
+];
+
+/** Scopes are stored under `${workspace_id} ${name}`: names are unique per workspace only. */
+export const scopeKey = (workspaceId: string, name: string) => `${workspaceId} ${name}`;
+
+/** Reads straight from the record store. */
+class RecordReader implements StoreReader {
+  constructor(protected readonly records: RecordStore) {}
+
+  protected get<T>(collection: Collection, id: string): T | undefined {
+    return this.records.get(collection, id) as T | undefined;
+  }
+
+  protected all<T>(collection: Collection, workspaceId?: string): T[] {
+    return this.records.list(collection, workspaceId) as T[];
+  }
+
+  protected idByDigest(collection: 'api_keys' | 'members', digest: string): string | undefined {
+    return this.records.idBy(collection, collection === 'api_keys' ? 'key_digest' : 'token_digest', digest);
+  }
+
+  async workspace(id: string) { return this.get<WorkspaceRecord>('workspaces', id); }
+  async workspaces() { return this.all<WorkspaceRecord>('workspaces'); }
+  async member(id: string) { return this.get<MemberRecord>('members', id); }
+  async memberByTokenDigest(digest: string) {
+    const id = this.idByDigest('members', digest);
+    return id === undefined ? undefined : this.get<MemberRecord>('members', id);
+  }
+  async members(workspaceId: string) { return this.all<MemberRecord>('members', workspaceId); }
+  async role(id: string) { return this.get<RoleRecord>('roles', id); }
+  async roles(workspaceId: string) { return this.all<RoleRecord>('roles', workspaceId); }
+  async scope(workspaceId: string, name: string) { return this.get<ScopeRecord>('scopes', scopeKey(workspaceId, name)); }
+  async scopes(workspaceId: string) { return this.all<ScopeRecord>('scopes', workspaceId); }
+  async apiKey(id: string) { return this.get<ApiKeyRecord>('api_keys', id); }
+  async apiKeyByDigest(digest: string) {
+    const id = this.idByDigest('api_keys', digest);
+    return id === undefined ? undefined : this.get<ApiKeyRecord>('api_keys', id);
+  }
+  async apiKeys(workspaceId: string) { return this.all<ApiKeyRecord>('api_keys', workspaceId); }
+}
+
+/** A transaction's view: the store with the transaction's own staged writes laid over it. */
+class StagedTransaction extends RecordReader implements StoreTransaction {
+  readonly writes = new Map<string, RecordWrite>();
+
+  protected override get<T>(collection: Collection, id: string): T | undefined {
+    const staged = this.writes.get(`${collection}/${id}`);
+    if (staged) return staged.record === null ? undefined : (copyJson(staged.record) as T);
+    return super.get<T>(collection, id);
+  }
+
+  protected override all<T>(collection: Collection, workspaceId?: string): T[] {
+    const idOf = (r: JsonRecord) => (collection === 'scopes' ? scopeKey(r.workspace_id as string, r.name as string) : (r.id as string));
+    const byId = new Map<string, T>();
+    for (const record of super.all<JsonRecord>(collection, workspaceId)) byId.set(idOf(record), record as T);
+    for (const write of this.writes.values()) {
+      if (write.collection !== collection) continue;
+      if (write.record === null) byId.delete(write.id);
+      else if (workspaceId === undefined || write.record.workspace_id === workspaceId) byId.set(write.id, copyJson(write.record) as T);
+      // A staged move to another workspace leaves this one.
+      else byId.delete(write.id);
+    }
+    return [...byId.values()];
+  }
+
+  override async apiKeyByDigest(digest: string) {
+    for (const write of this.writes.values()) {
+      if (write.collection === 'api_keys' && write.record?.key_digest === digest) return copyJson(write.record) as unknown as ApiKeyRecord;
+    }
+    return super.apiKeyByDigest(digest);
+  }
+
+  override async memberByTokenDigest(digest: string) {
+    for (const write of this.writes.values()) {
+      if (write.collection === 'members' && write.record?.token_digest === digest) return copyJson(write.record) as unknown as MemberRecord;
+    }
+    return super.memberByTokenDigest(digest);
+  }
+
+  private stage(collection: Collection, id: string, record: object | null) {
+    // A copy: the caller may keep changing its object after putting it.
+    this.writes.set(`${collection}/${id}`, { collection, id, record: record === null ? null : copyJson(record as JsonRecord) });
+  }
+
+  putWorkspace(record: WorkspaceRecord) { this.stage('workspaces', record.id, record); }
+  putMember(record: MemberRecord) { this.stage('members', record.id, record); }
+  putRole(record: RoleRecord) { this.stage('roles', record.id, record); }
+  deleteRole(id: string) { this.stage('roles', id, null); }
+  putScope(record: ScopeRecord) { this.stage('scopes', scopeKey(record.workspace_id, record.name), record); }
+  deleteScope(workspaceId: string, name: string) { this.stage('scopes', scopeKey(workspaceId, name), null); }
+  putApiKey(record: ApiKeyRecord) { this.stage('api_keys', record.id, record); }
+}
+
+export class RecordTesseraStore extends RecordReader implements TesseraStore {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    records: RecordStore,
+    readonly lastUsed: LastUsedTracker & { flush?(): Promise<void>; close?(): Promise<void> },
+    private readonly afterClose: () => Promise<void> = async () => {},
+  ) {
+    super(records);
+  }
+
+  async transact<R>(work: (tx: StoreTransaction) => Promise<R> | R): Promise<R> {
+    const previous = this.queue;
+    let release!: () => void;
+    this.queue = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    let durable: Promise<unknown> = Promise.resolve();
+    let result: R;
+    try {
+      const tx = new StagedTransaction(this.records);
+      result = await work(tx);
+      // Applied in memory synchronously, before the next transaction is released.
+      if (tx.writes.size > 0) durable = this.records.commit([...tx.writes.values()]);
+    } finally {
+      release();
+    }
+    await durable;
+    return result;
+  }
+
+  async flush(): Promise<void> {
+    await this.queue;
+    await this.records.flush();
+    await this.lastUsed.flush?.();
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.lastUsed.close?.();
+    await this.records.close();
+    await this.afterClose();
+  }
+}

@@ -1,0 +1,649 @@
+/**
+ * Collections of JSON records kept in memory and persisted as a lowdb snapshot plus a write-ahead
+ * journal (see record-snapshot.ts and record-journal.ts).
+ *
+ * Memory: each record is held as its JSON text, not as an object. Text is about half the size of
+ * the parsed object graph, a checkpoint is a concatenation instead of a `JSON.stringify` of
+ * everything, and opening copies each record's line out of the file without parsing it. Reads
+ * return a fresh copy, so no caller can ever change stored state; recently read records are kept
+ * parsed (privately) so that a hot read is a plain deep copy of a few fields, not a parse.
+ *
+ * Writes: `commit()` applies a transaction's writes in memory at once and synchronously (readers
+ * see them immediately, in commit order), then resolves once the journal line holding them is
+ * fsynced. Commits that arrive while an append is in flight share the next one: one write and one
+ * fsync for all of them, never a rewrite of the snapshot. When the journal passes a size threshold
+ * (a quarter of the snapshot, at least `checkpointMinBytes`) and on close, a checkpoint switches to
+ * a new journal file, writes the snapshot in the background, and deletes the journal files it
+ * covers.
+ *
+ * Failure policy, as for the document store (document-store.ts explains why): a failed journal
+ * append is fail-stop, the store refuses reads and writes until a restart replays the files. A
+ * failed checkpoint is not: the journal still holds everything, so it is reported and retried
+ * after another threshold's worth of journal.
+ */
+import { Low } from 'lowdb';
+import path from 'node:path';
+import { CorruptDataFileError, removeLeftoverTempFiles } from './durable-file.js';
+import { DocumentWriteError, StoreClosedError, StoreFailedError } from './document-store.js';
+import { JournalWriter, deleteJournalsBefore, listJournalFiles, replayJournal } from './record-journal.js';
+import { RecordSnapshotAdapter, writeSnapshotFile, type RecordSnapshot, type SnapshotFormat } from './record-snapshot.js';
+import { RowTable, readLeadingStrings, type BaseFile } from './row-table.js';
+
+export type JsonRecord = Record<string, unknown>;
+
+export interface CollectionSpec {
+  name: string;
+  /** A field whose string value groups records (e.g. `workspace_id`), for `list(name, group)`. */
+  groupBy?: string;
+  /** Fields whose string value identifies one record (e.g. a digest), for `idBy()`. */
+  unique?: readonly string[];
+}
+
+export interface RecordStoreOptions {
+  collections: readonly CollectionSpec[];
+  /** Top-level fields of a new snapshot, e.g. `{ schema_version: 1 }`. */
+  initialMeta?: JsonRecord;
+  /** Throws when a snapshot's top-level fields show it is not ours; the message says why. */
+  validateMeta?: (meta: JsonRecord) => void;
+  /** Never checkpoint for less journal than this (bytes). Default 4 MiB. */
+  checkpointMinBytes?: number;
+  /** Checkpoint once the journal reaches this fraction of the snapshot's size. Default 0.25. */
+  checkpointSnapshotRatio?: number;
+  /** Parsed records kept per collection for fast reads. Default 2048. */
+  cacheSize?: number;
+  /** Called once, when a journal append fails and the store stops. */
+  onFailure?: (error: StoreFailedError) => void;
+  /** Called when a checkpoint fails (the data is safe in the journal). Default: a process warning. */
+  onCheckpointError?: (error: unknown) => void;
+}
+
+export interface RecordWrite {
+  collection: string;
+  id: string;
+  /** The whole record; `null` deletes it. */
+  record: JsonRecord | null;
+}
+
+export interface RecordStoreStats {
+  /** Commits acknowledged as durable. */
+  acknowledgedCommits: number;
+  /** Journal appends (each one write and one fsync, shared by every commit in it). */
+  journalAppends: number;
+  /** Completed checkpoints (snapshot written, covered journal files deleted). */
+  checkpoints: number;
+  failedCheckpoints: number;
+  /** Journal bytes not yet covered by a completed checkpoint. */
+  journalBytes: number;
+  /** Size of the snapshot file last read or written. */
+  snapshotBytes: number;
+}
+
+const DEFAULT_CHECKPOINT_MIN_BYTES = 4 * 1024 * 1024;
+const DEFAULT_CHECKPOINT_RATIO = 0.25;
+const DEFAULT_CACHE_SIZE = 2048;
+
+/**
+ * A deep copy of a JSON value (what `JSON.parse` returns): about four times faster than
+ * `structuredClone` or a parse for a record of twenty-odd fields.
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i += 1) out[i] = copyJson(value[i]);
+    return out as T;
+  }
+  const out: JsonRecord = {};
+  for (const key in value) {
+    const field = copyJson((value as JsonRecord)[key]);
+    // Assigning "__proto__" would set the copy's prototype instead of copying a field.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: field, enumerable: true, writable: true, configurable: true });
+    else out[key] = field;
+  }
+  return out as T;
+}
+
+function isPlainObject(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One collection: records as JSON text (in a {@link RowTable}), its indexes, and a small cache of parsed records. */
+class Table {
+  readonly name: string;
+  readonly rows: RowTable;
+  /** Per unique field (in `unique` order): value -> id. */
+  readonly #unique: Array<Map<string, string>>;
+  readonly #uniqueFields: string[];
+  readonly #groupBy: string | undefined;
+  /** The bytes of `{"<groupBy>":`: every grouped record's text starts with them (see `#lead`). */
+  readonly #groupPrefix: Buffer | undefined;
+  /**
+   * Indexed fields, written first in every record's text (`{"workspace_id":"…","key_digest":"…",…`)
+   * so that their values can be read without parsing it: at open, that is what makes indexing
+   * 100,000 records cheap. Field order in a record has no meaning in JSON.
+   */
+  readonly #lead: string[];
+  /** The bytes of `"<field>":"` per lead field. */
+  readonly #leadPrefixes: Buffer[];
+  /** Reused for the indexed values of one record: indexing allocates no array per record. */
+  readonly #values: Array<string | undefined>;
+  readonly #cache = new Map<string, JsonRecord>();
+  readonly #cacheSize: number;
+
+  constructor(spec: CollectionSpec, rows: RowTable, cacheSize: number) {
+    this.name = spec.name;
+    this.rows = rows;
+    this.#groupBy = spec.groupBy;
+    this.#groupPrefix = spec.groupBy === undefined ? undefined : Buffer.from(`{${JSON.stringify(spec.groupBy)}:`, 'utf8');
+    this.#uniqueFields = [...(spec.unique ?? [])];
+    this.#unique = this.#uniqueFields.map(() => new Map<string, string>());
+    this.#lead = [...(spec.groupBy === undefined ? [] : [spec.groupBy]), ...this.#uniqueFields];
+    this.#leadPrefixes = this.#lead.map((field) => Buffer.from(`${JSON.stringify(field)}:"`, 'utf8'));
+    this.#values = this.#lead.map(() => undefined);
+    this.#cacheSize = cacheSize;
+    // One pass over the records in file order (a few large reads), not a read per record.
+    if (this.#unique.length > 0) {
+      this.rows.forEachRow((bytes, start, end, id) => this.#addToIndexes(id, this.#leadValuesOf(bytes, start, end)));
+    }
+  }
+
+  /** The record's text, indexed fields first. Throws when it is not a JSON object. */
+  encode(record: JsonRecord): string {
+    if (!isPlainObject(record)) throw new TypeError(`A record of "${this.name}" must be a plain object.`);
+    if (this.#lead.length === 0) return JSON.stringify(record);
+    const ordered: JsonRecord = {};
+    for (const field of this.#lead) if (Object.hasOwn(record, field)) ordered[field] = record[field];
+    for (const key of Object.keys(record)) {
+      if (key === '__proto__') Object.defineProperty(ordered, key, { value: record[key], enumerable: true, writable: true, configurable: true });
+      else ordered[key] = record[key];
+    }
+    return JSON.stringify(ordered);
+  }
+
+  get(id: string): JsonRecord | undefined {
+    let parsed = this.#cache.get(id);
+    if (parsed === undefined) {
+      const text = this.rows.text(id);
+      if (text === undefined) return undefined;
+      parsed = JSON.parse(text) as JsonRecord;
+      this.#cache.set(id, parsed);
+      // Oldest first: Maps iterate in insertion order. A hot record evicted this way is parsed
+      // once more; cheaper than keeping an LRU order on every hit.
+      if (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    return copyJson(parsed);
+  }
+
+  idBy(field: string, value: string): string | undefined {
+    const index = this.#uniqueFields.indexOf(field);
+    return index === -1 ? undefined : this.#unique[index]!.get(value);
+  }
+
+  /**
+   * Every record (of one group), freshly parsed; bypasses the cache so a listing cannot flush it.
+   * A group is found by the start of each record's text (the group field comes first), which
+   * costs a few milliseconds per 100,000 records and no index to build at open or keep in memory.
+   */
+  list(group?: string): JsonRecord[] {
+    const out: JsonRecord[] = [];
+    if (group === undefined) {
+      this.rows.forEachText((text) => out.push(JSON.parse(text) as JsonRecord));
+      return out;
+    }
+    const groupBy = this.#groupBy;
+    if (groupBy === undefined) throw new RangeError(`"${this.name}" records are not grouped.`);
+    // The closing quote is part of the match, and the parsed value is checked anyway.
+    const match = Buffer.concat([this.#groupPrefix!, Buffer.from(JSON.stringify(group), 'utf8')]);
+    this.rows.forEachCandidate(match, this.#groupPrefix!, (text) => {
+      const record = JSON.parse(text) as JsonRecord;
+      if (record[groupBy] === group) out.push(record);
+    });
+    return out;
+  }
+
+  /** Put (`text`) or delete (`null`), keeping indexes and cache in step. */
+  set(id: string, text: string | null): void {
+    if (this.rows.has(id)) this.#unindex(id);
+    this.#cache.delete(id);
+    if (text === null) {
+      this.rows.delete(id);
+      return;
+    }
+    this.rows.set(id, text);
+    this.#index(id);
+  }
+
+  #index(id: string): void {
+    if (this.#unique.length === 0) return;
+    this.#addToIndexes(id, this.#leadValues(id));
+  }
+
+  #addToIndexes(id: string, values: Array<string | undefined>): void {
+    let i = this.#groupBy === undefined ? 0 : 1;
+    for (let u = 0; u < this.#unique.length; u += 1) {
+      const value = values[i++];
+      if (value !== undefined) this.#unique[u]!.set(value, id);
+    }
+  }
+
+  #unindex(id: string): void {
+    if (this.#unique.length === 0) return;
+    const values = this.#leadValues(id);
+    let i = this.#groupBy === undefined ? 0 : 1;
+    for (let u = 0; u < this.#unique.length; u += 1) {
+      const value = values[i++];
+      if (value !== undefined && this.#unique[u]!.get(value) === id) this.#unique[u]!.delete(value);
+    }
+  }
+
+  /**
+   * The string values of the lead fields of a stored record, read off the front of its text when
+   * it allows (the group value is skipped: it is not indexed), in a reused array valid until the
+   * next call.
+   */
+  #leadValues(id: string): Array<string | undefined> {
+    return this.rows.withHead(id, (bytes, start, end) => this.#leadValuesOf(bytes, start, end, id))!;
+  }
+
+  /** {@link #leadValues} of the text (or the first bytes of the text) in `bytes[start..end)`. */
+  #leadValuesOf(bytes: Buffer, start: number, end: number, id?: string): Array<string | undefined> {
+    const skip = this.#groupBy === undefined ? 0 : 1;
+    if (readLeadingStrings(bytes, start, end, this.#leadPrefixes, skip, this.#values)) return this.#values;
+    // Not led by them (a field is missing or not a plain string, or a value is very long): only
+    // the parser can tell. `bytes` may hold only the first bytes of the record: read it whole.
+    const text = id === undefined ? bytes.toString('utf8', start, end) : this.rows.text(id)!;
+    const record = JSON.parse(text) as JsonRecord;
+    for (let i = 0; i < this.#lead.length; i += 1) {
+      const value = record[this.#lead[i]!];
+      this.#values[i] = typeof value === 'string' ? value : undefined;
+    }
+    return this.#values;
+  }
+}
+
+interface PendingCommit {
+  line: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface Persistence {
+  low: Low<RecordSnapshot>;
+  adapter: RecordSnapshotAdapter;
+  journal: JournalWriter;
+  dir: string;
+  stem: string;
+}
+
+export class RecordStore {
+  readonly description: string;
+  readonly #tables = new Map<string, Table>();
+  /** lowdb's `data`: the tables' row maps plus the top-level fields and the last sequence number. */
+  readonly #data: RecordSnapshot;
+  readonly #files: Persistence | undefined;
+  readonly #onFailure: ((error: StoreFailedError) => void) | undefined;
+  readonly #onCheckpointError: (error: unknown) => void;
+  readonly #checkpointMinBytes: number;
+  readonly #checkpointRatio: number;
+  #pending: PendingCommit[] = [];
+  #writing = false;
+  #idleWaiters: Array<() => void> = [];
+  #failure: StoreFailedError | undefined;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  /** After close(): the snapshot file is closed, so reads are refused. */
+  #released = false;
+  #checkpointing: Promise<void> | undefined;
+  /** The snapshot on disk was written by this layout (false: read the slow way, reseal it). */
+  #sealed = true;
+  /** Journal files of generations before the current one may still exist. */
+  #staleJournals = false;
+  /** Journal bytes not covered by a completed checkpoint, and when to try the next one. */
+  #journalBytes = 0;
+  #nextCheckpointAt = 0;
+  #snapshotBytes = 0;
+  #acknowledged = 0;
+  #appends = 0;
+  #checkpoints = 0;
+  #failedCheckpoints = 0;
+
+  private constructor(data: RecordSnapshot, options: RecordStoreOptions, files: Persistence | undefined, description: string) {
+    this.description = description;
+    this.#data = data;
+    this.#files = files;
+    this.#onFailure = options.onFailure;
+    this.#onCheckpointError =
+      options.onCheckpointError ??
+      ((error) => process.emitWarning(`Checkpointing ${description} failed; the journal keeps every change and it is retried later: ${error instanceof Error ? error.message : String(error)}`));
+    this.#checkpointMinBytes = options.checkpointMinBytes ?? DEFAULT_CHECKPOINT_MIN_BYTES;
+    this.#checkpointRatio = options.checkpointSnapshotRatio ?? DEFAULT_CHECKPOINT_RATIO;
+    const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+    for (const spec of options.collections) {
+      let rows = data.tables.get(spec.name);
+      if (rows === undefined) data.tables.set(spec.name, (rows = new RowTable()));
+      this.#tables.set(spec.name, new Table(spec, rows, cacheSize));
+    }
+  }
+
+  /** A store without files (tests, the in-process mock): same behaviour, nothing persisted. */
+  static inMemory(options: RecordStoreOptions): RecordStore {
+    return new RecordStore({ meta: { ...options.initialMeta }, seq: 0, tables: new Map() }, options, undefined, 'the in-memory records');
+  }
+
+  /**
+   * Open the snapshot at `filePath` and replay its journal. A missing snapshot is created (with
+   * no journal beside it); a damaged snapshot or journal throws {@link CorruptDataFileError} and
+   * nothing is written. The caller must hold the data folder's lock.
+   */
+  static async open(filePath: string, options: RecordStoreOptions): Promise<RecordStore> {
+    const dir = path.dirname(filePath);
+    const stem = path.basename(filePath).replace(/\.json$/, '');
+    await removeLeftoverTempFiles(filePath);
+    const tables = new Map<string, Table>();
+    const format: SnapshotFormat = {
+      collections: options.collections.map((c) => c.name),
+      // Records of a file read the slow way become text the same way commits do.
+      encode: (collection, record) => tables.get(collection)!.encode(record),
+      ...(options.validateMeta ? { validateMeta: options.validateMeta } : {}),
+    };
+    for (const spec of options.collections) tables.set(spec.name, new Table(spec, new RowTable(), 0));
+    const adapter = new RecordSnapshotAdapter(filePath, format);
+    const journals = await listJournalFiles(dir, stem);
+    let data = await adapter.read();
+    const created = data === null;
+    if (data === null) {
+      if (journals.length > 0) {
+        throw new CorruptDataFileError(
+          journals[0]!.path,
+          `the snapshot it continues (${filePath}) is missing, so the records before it are lost`,
+        );
+      }
+      data = { meta: { ...options.initialMeta }, seq: 0, tables: new Map() };
+    }
+    const low = new Low<RecordSnapshot>(adapter, data);
+    const generation = (journals.at(-1)?.generation ?? 0) + 1;
+    let store: RecordStore;
+    let report;
+    try {
+      store = new RecordStore(data, options, { low, adapter, journal: new JournalWriter(dir, stem, generation), dir, stem }, `data file ${filePath}`);
+      const opened = store;
+      report = await replayJournal(journals, data.seq, (entry, where) => {
+        for (const [collection, id, record] of entry.writes) {
+          const table = opened.#tables.get(collection);
+          if (table === undefined) throw new CorruptDataFileError(where.file, `line ${where.line} writes to an unknown collection ${JSON.stringify(collection)}`);
+          table.set(id, record === null ? null : table.encode(record));
+        }
+        data.seq = entry.seq;
+      });
+      // A new folder gets its (empty) snapshot now, so the folder always holds a readable file.
+      if (created) {
+        await low.write();
+        store.#moveToWrittenSnapshot();
+      }
+    } catch (error) {
+      data.base?.close();
+      throw error;
+    }
+    store.#sealed = created || adapter.lastRead?.sealed === true;
+    store.#snapshotBytes = created ? (adapter.lastWrite?.bytes ?? 0) : (adapter.lastRead?.bytes ?? 0);
+    store.#staleJournals = journals.length > 0;
+    store.#journalBytes = report.bytes;
+    // A file read the slow way is resealed at once, in the background, so the next start is fast.
+    store.#nextCheckpointAt = store.#sealed ? store.#threshold() : 0;
+    store.#maybeCheckpoint();
+    return store;
+  }
+
+  /**
+   * Write a new snapshot holding exactly `writes` (seeding benchmarks and fixtures), encoded as
+   * the store encodes commits. Replaces `filePath` atomically; must not be used on an open store's
+   * file.
+   */
+  static async writeSnapshot(filePath: string, options: RecordStoreOptions, writes: readonly RecordWrite[]): Promise<void> {
+    const store = RecordStore.inMemory(options);
+    await store.commit(writes);
+    const format: SnapshotFormat = {
+      collections: options.collections.map((c) => c.name),
+      encode: (collection, record) => store.#table(collection).encode(record),
+    };
+    await writeSnapshotFile(filePath, { ...store.#data, seq: 0 }, format);
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  get stats(): RecordStoreStats {
+    return {
+      acknowledgedCommits: this.#acknowledged,
+      journalAppends: this.#appends,
+      checkpoints: this.#checkpoints,
+      failedCheckpoints: this.#failedCheckpoints,
+      journalBytes: this.#journalBytes,
+      snapshotBytes: this.#snapshotBytes,
+    };
+  }
+
+  /** A fresh copy of the record, or undefined. */
+  get(collection: string, id: string): JsonRecord | undefined {
+    return this.#readable(collection).get(id);
+  }
+
+  /** The id of the record whose unique `field` has `value`. */
+  idBy(collection: string, field: string, value: string): string | undefined {
+    return this.#readable(collection).idBy(field, value);
+  }
+
+  /** Fresh copies of every record of the collection, or of one group of it. */
+  list(collection: string, group?: string): JsonRecord[] {
+    return this.#readable(collection).list(group);
+  }
+
+  /**
+   * Apply `writes` now, atomically (all or none: every record is encoded before any is applied),
+   * and resolve once they are durable. Rejects at once, changing nothing, when a record is not a
+   * JSON object or the store is closed or failed.
+   */
+  commit(writes: readonly RecordWrite[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new StoreClosedError(this.description));
+    if (this.#failure) return Promise.reject(this.#failure);
+    let encoded: Array<{ table: Table; id: string; row: string | null }>;
+    try {
+      encoded = writes.map(({ collection, id, record }) => {
+        const table = this.#table(collection);
+        if (typeof id !== 'string') throw new TypeError(`A record id must be a string, not ${typeof id}.`);
+        return { table, id, row: record === null ? null : table.encode(record) };
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (encoded.length === 0) return Promise.resolve();
+    const seq = this.#data.seq + 1;
+    this.#data.seq = seq;
+    for (const { table, id, row } of encoded) table.set(id, row);
+    if (this.#files === undefined) {
+      this.#acknowledged += 1;
+      return Promise.resolve();
+    }
+    // The line is assembled from the texts just encoded: no second serialization.
+    const line = `{"seq":${seq},"writes":[${encoded.map(({ table, id, row }) => `[${JSON.stringify(table.name)},${JSON.stringify(id)},${row ?? 'null'}]`).join(',')}]}\n`;
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ line, resolve, reject });
+      this.#startWriting();
+    });
+  }
+
+  /** Resolves when every commit so far is durable; rejects if the store has failed. */
+  flush(): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (!this.#writing && this.#pending.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#idleWaiters.push(() => (this.#failure ? reject(this.#failure) : resolve()));
+    });
+  }
+
+  /** Write a checkpoint now (after the running one, if any) and wait for it. Never rejects. */
+  async checkpoint(): Promise<void> {
+    if (this.#files === undefined) return;
+    // A checkpoint switches journal files, so it must start while no append is in flight.
+    while (this.#writing || this.#checkpointing !== undefined) {
+      await this.#checkpointing;
+      await this.flush().catch(() => undefined);
+      if (this.#failure) return;
+    }
+    this.#startCheckpoint();
+    await this.#checkpointing;
+  }
+
+  /**
+   * Refuse new commits, wait for pending ones, and checkpoint whatever the snapshot lacks, so the
+   * next start replays nothing. Never rejects: a failed final checkpoint leaves the journal, which
+   * the next start replays. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      await this.flush().catch(() => undefined);
+      await this.#checkpointing;
+      const files = this.#files;
+      if (files === undefined) return;
+      if (!this.#failure && (!this.#sealed || this.#staleJournals || files.journal.bytes > 0)) {
+        this.#startCheckpoint();
+        await this.#checkpointing;
+      }
+      await files.journal.close().catch(() => undefined);
+      this.#released = true;
+      this.#data.base?.close();
+    })();
+    return this.#closing;
+  }
+
+  #table(collection: string): Table {
+    const table = this.#tables.get(collection);
+    if (table === undefined) throw new RangeError(`No collection ${JSON.stringify(collection)} in ${this.description}.`);
+    return table;
+  }
+
+  #readable(collection: string): Table {
+    if (this.#failure) throw this.#failure;
+    // Records are read back from the snapshot file, whose descriptor close() released.
+    if (this.#released) throw new StoreClosedError(this.description);
+    return this.#table(collection);
+  }
+
+  #threshold(): number {
+    return Math.max(this.#checkpointMinBytes, this.#snapshotBytes * this.#checkpointRatio);
+  }
+
+  #startWriting(): void {
+    if (this.#writing) return; // the running loop takes the new commit after its current append
+    this.#writing = true;
+    void this.#writeLoop();
+  }
+
+  async #writeLoop(): Promise<void> {
+    const files = this.#files!;
+    // Let every commit issued in the same synchronous run join the first append.
+    await Promise.resolve();
+    while (this.#pending.length > 0) {
+      const batch = this.#pending;
+      this.#pending = [];
+      const bytes = Buffer.from(batch.map((commit) => commit.line).join(''), 'utf8');
+      try {
+        await files.journal.append(bytes);
+      } catch (error) {
+        this.#fail(error, batch);
+        return;
+      }
+      this.#appends += 1;
+      this.#journalBytes += bytes.length;
+      this.#acknowledged += batch.length;
+      for (const commit of batch) commit.resolve();
+      // Between appends: the only moment a checkpoint may switch journal files.
+      this.#maybeCheckpoint();
+    }
+    // Checked and cleared in the same synchronous step as the loop condition: no commit can slip
+    // in between and find neither a running loop nor a new one.
+    this.#writing = false;
+    this.#notifyIdle();
+  }
+
+  /** Only where no append is in flight: in the write loop between appends, or before any. */
+  #maybeCheckpoint(): void {
+    if (this.#journalBytes >= this.#nextCheckpointAt) this.#startCheckpoint();
+  }
+
+  /**
+   * Switch to a new journal file and write the snapshot, both decided synchronously here: every
+   * transaction in the old files was applied in memory before this point, so the snapshot taken
+   * now holds all of them and the old files can go once it is durable. Commits applied but not yet
+   * appended are in the snapshot too and go to the new file; replaying them is harmless (writes
+   * are absolute, and the snapshot's sequence number skips them). Must not run while an append is
+   * in flight.
+   */
+  #startCheckpoint(): void {
+    const files = this.#files;
+    if (files === undefined || this.#checkpointing !== undefined || this.#failure) return;
+    if (files.journal.bytes > 0) this.#staleJournals = true;
+    const covered = this.#journalBytes;
+    const { previous, closed } = files.journal.nextGeneration();
+    // lowdb's write() calls the adapter before its first await: the tables are copied right here.
+    const written = files.low.write();
+    this.#checkpointing = (async () => {
+      try {
+        await Promise.all([closed, written]);
+        this.#moveToWrittenSnapshot();
+        this.#sealed = true;
+        await deleteJournalsBefore(files.dir, files.stem, previous + 1);
+        this.#staleJournals = false;
+        this.#journalBytes -= covered;
+        this.#checkpoints += 1;
+        this.#nextCheckpointAt = this.#threshold();
+      } catch (error) {
+        this.#failedCheckpoints += 1;
+        // Retry after more journal, not at the next append (which would retry on every one).
+        this.#nextCheckpointAt = this.#journalBytes + this.#threshold();
+        this.#onCheckpointError(error);
+      } finally {
+        this.#checkpointing = undefined;
+      }
+    })();
+  }
+
+  /**
+   * The snapshot just written holds every record captured for it: read those that have not
+   * changed since from it, free their in-memory text, and close the file they were read from.
+   */
+  #moveToWrittenSnapshot(): void {
+    const files = this.#files!;
+    const written = files.adapter.lastWrite!;
+    for (const { name, rows, offsets } of written.sections) this.#tables.get(name)?.rows.rebase(rows, written.base, offsets);
+    const previous: BaseFile | undefined = this.#data.base;
+    this.#data.base = written.base;
+    previous?.close();
+    this.#snapshotBytes = written.bytes;
+  }
+
+  #fail(cause: unknown, batch: PendingCommit[]): void {
+    const writeError = new DocumentWriteError(this.description, cause);
+    this.#failure = writeError;
+    for (const commit of batch) commit.reject(writeError);
+    const queued = this.#pending;
+    this.#pending = [];
+    const notAttempted = new StoreFailedError(
+      `The change to ${this.description} was not written because an earlier write failed; the store ` +
+        `refuses reads and writes until the server restarts and reloads the data from disk.`,
+      { cause: writeError },
+    );
+    for (const commit of queued) commit.reject(notAttempted);
+    this.#writing = false;
+    this.#notifyIdle();
+    this.#onFailure?.(writeError);
+  }
+
+  #notifyIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}
