@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +8,8 @@ import { createApp } from '../src/app.js';
 import { DATA_FILE_NAME, LAST_USED_FILE_NAME, openFileStore } from '../src/data/open.js';
 import { bootstrap } from '../src/domain/workspaces.js';
 import type { TesseraStore } from '../src/data/store.js';
+import { DATA_DIR_LOCK_NAME } from '../src/storage/index.js';
+import { emptyData, type TesseraData } from '../src/domain/model.js';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'tessera-store-'))));
@@ -67,15 +71,80 @@ describe('the durable file store', () => {
     await second.close();
   });
 
-  it('groups concurrent creations into far fewer writes, all durable', async () => {
+  it('groups concurrent creations into journal appends, never rewriting the data file per request', async () => {
     const { store, app } = await open();
     const boot = (await bootstrap(store, new Date()))!;
+    const before = await readFile(join(dir, DATA_FILE_NAME));
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) => request(app, 'POST', `/v1/workspaces/${boot.workspace.id}/api-keys`, boot.token!, { name: `Parallel ${i}` })),
     );
     expect(results.every((r) => r.status === 201)).toBe(true);
+    // Every creation is durable in the journal; the data file itself was not rewritten.
+    expect(await readFile(join(dir, DATA_FILE_NAME))).toEqual(before);
+    const journal = (await readdir(dir)).filter((name) => name.includes('journal'));
+    expect(journal).toEqual(['tessera-journal-000001.ndjson']);
+    const lines = (await readFile(join(dir, journal[0]!), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(101); // the bootstrap and the 100 creations
     await store.close();
+    // Closing folds the journal into the data file.
+    expect((await readdir(dir)).filter((name) => name.includes('journal'))).toEqual([]);
     const data = JSON.parse(await readFile(join(dir, DATA_FILE_NAME), 'utf8'));
     expect(Object.keys(data.api_keys)).toHaveLength(100);
+  });
+
+  it('after a crash, a restart sees every acknowledged write (snapshot plus journal)', async () => {
+    const { store, app } = await open();
+    const boot = (await bootstrap(store, new Date()))!;
+    const created = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => request(app, 'POST', `/v1/workspaces/${boot.workspace.id}/api-keys`, boot.token!, { name: `Before crash ${i}` })),
+    );
+    // The folder as a crash right now would leave it: a copy, without this process's lock.
+    const crashed = await mkdtemp(join(tmpdir(), 'tessera-crashed-'));
+    try {
+      await cp(dir, crashed, { recursive: true, filter: (source) => !source.endsWith(DATA_DIR_LOCK_NAME) && !source.includes(`${DATA_DIR_LOCK_NAME}/`) });
+      const restarted = await openFileStore(crashed, { checkpointIntervalMs: 60_000 });
+      for (const { body } of created) expect((await restarted.apiKey(body.id))?.name).toBe(body.name);
+      expect(await restarted.memberByTokenDigest('nope')).toBeUndefined();
+      await restarted.close();
+    } finally {
+      await rm(crashed, { recursive: true, force: true });
+      await store.close();
+    }
+  });
+
+  it('leaves a data file lowdb reads as a plain JSON document', async () => {
+    const { store, app } = await open();
+    const boot = (await bootstrap(store, new Date()))!;
+    const created = await request(app, 'POST', `/v1/workspaces/${boot.workspace.id}/api-keys`, boot.token!, { name: 'Readable' });
+    await store.close();
+    const low = new Low<TesseraData>(new JSONFile(join(dir, DATA_FILE_NAME)), emptyData());
+    await low.read();
+    expect(low.data.schema_version).toBe(1);
+    expect(low.data.api_keys[created.body.id]?.name).toBe('Readable');
+    expect(low.data.workspaces[boot.workspace.id]?.name).toBe(boot.workspace.name);
+  });
+
+  it('refuses a damaged journal with an error naming it, and writes nothing', async () => {
+    const { store, app } = await open();
+    const boot = (await bootstrap(store, new Date()))!;
+    await request(app, 'POST', `/v1/workspaces/${boot.workspace.id}/api-keys`, boot.token!, { name: 'One' });
+    await request(app, 'POST', `/v1/workspaces/${boot.workspace.id}/api-keys`, boot.token!, { name: 'Two' });
+    // Stop without closing (as a crash would), then damage the journal's first complete line.
+    const journalPath = join(dir, 'tessera-journal-000001.ndjson');
+    const lines = (await readFile(journalPath, 'utf8')).split('\n');
+    lines[0] = lines[0]!.slice(0, 30);
+    const damaged = lines.join('\n');
+    const crashed = await mkdtemp(join(tmpdir(), 'tessera-crashed-'));
+    try {
+      await cp(dir, crashed, { recursive: true, filter: (source) => !source.endsWith(DATA_DIR_LOCK_NAME) && !source.includes(`${DATA_DIR_LOCK_NAME}/`) });
+      await writeFile(join(crashed, 'tessera-journal-000001.ndjson'), damaged);
+      const snapshot = await readFile(join(crashed, DATA_FILE_NAME));
+      await expect(openFileStore(crashed)).rejects.toThrow(/tessera-journal-000001\.ndjson is unusable: line 1 is damaged/);
+      expect(await readFile(join(crashed, 'tessera-journal-000001.ndjson'), 'utf8')).toBe(damaged);
+      expect(await readFile(join(crashed, DATA_FILE_NAME))).toEqual(snapshot);
+    } finally {
+      await rm(crashed, { recursive: true, force: true });
+      await store.close();
+    }
   });
 });

@@ -66,6 +66,13 @@ describe('RecordStore', () => {
     (first.tags as string[]).push('changed after read');
     const listed = store.list('items')[0]!;
     listed.n = -1;
+    // Read again and again: once cached, every read is still a copy of its own.
+    for (let i = 0; i < 3; i += 1) {
+      const again = store.get('items', 'i1')!;
+      expect(again).toEqual(item(1, { tags: ['a'], meta: { deep: { x: 1 } } }));
+      (again.tags as string[]).push(`changed after read ${i}`);
+      again.n = i;
+    }
     expect(store.get('items', 'i1')).toEqual(item(1, { tags: ['a'], meta: { deep: { x: 1 } } }));
   });
 

@@ -107,6 +107,15 @@ function isPlainObject(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Drops the oldest entries past `size`. Oldest by insertion (Maps and Sets iterate in insertion
+ * order): a hot record evicted this way is parsed once more, cheaper than keeping an LRU order
+ * on every hit.
+ */
+function bounded(entries: Map<string, unknown> | Set<string>, size: number): void {
+  while (entries.size > size) entries.delete(entries.keys().next().value!);
+}
+
 /** One collection: records as JSON text (in a {@link RowTable}), its indexes, and a small cache of parsed records. */
 class Table {
   readonly name: string;
@@ -128,6 +137,8 @@ class Table {
   /** Reused for the indexed values of one record: indexing allocates no array per record. */
   readonly #values: Array<string | undefined>;
   readonly #cache = new Map<string, JsonRecord>();
+  /** Ids read once recently and not cached (yet). */
+  readonly #missed = new Set<string>();
   readonly #cacheSize: number;
 
   constructor(spec: CollectionSpec, rows: RowTable, cacheSize: number) {
@@ -161,16 +172,19 @@ class Table {
   }
 
   get(id: string): JsonRecord | undefined {
-    let parsed = this.#cache.get(id);
-    if (parsed === undefined) {
-      const text = this.rows.text(id);
-      if (text === undefined) return undefined;
-      parsed = JSON.parse(text) as JsonRecord;
-      this.#cache.set(id, parsed);
-      // Oldest first: Maps iterate in insertion order. A hot record evicted this way is parsed
-      // once more; cheaper than keeping an LRU order on every hit.
-      if (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+    const cached = this.#cache.get(id);
+    if (cached !== undefined) return copyJson(cached);
+    const text = this.rows.text(id);
+    if (text === undefined) return undefined;
+    const parsed = JSON.parse(text) as JsonRecord;
+    // A record read once (say, one of 100,000 keys verified at random) is handed out as parsed:
+    // caching it would cost a copy and evict a hot one. Read again soon, it is cached.
+    if (!this.#missed.has(id)) {
+      bounded(this.#missed.add(id), this.#cacheSize);
+      return parsed;
     }
+    this.#missed.delete(id);
+    bounded(this.#cache.set(id, parsed), this.#cacheSize);
     return copyJson(parsed);
   }
 
@@ -205,6 +219,7 @@ class Table {
   set(id: string, text: string | null): void {
     if (this.rows.has(id)) this.#unindex(id);
     this.#cache.delete(id);
+    this.#missed.delete(id);
     if (text === null) {
       this.rows.delete(id);
       return;

@@ -3,6 +3,8 @@
  * folder, fire concurrent creates, rotations and revocations, SIGKILL it at a random moment,
  * restart it on the same folder, and check that everything acknowledged survived: every key
  * acknowledged with 201 verifies, every acknowledged revocation holds, the data file parses.
+ * Acknowledged changes live in the journal beside the data file until a checkpoint folds them
+ * in (src/storage/record-store.ts), so a restart must replay it.
  *
  * The lock of a SIGKILLed server cannot be released; it goes stale 10 s after its last refresh
  * (src/storage/data-dir-lock.ts). The first restart waits for that for real and checks it
@@ -218,10 +220,17 @@ describe('crash safety of the real server', () => {
         const { sent, answered } = await load(server, admin, ws, ledger, REQUESTS_PER_ROUND, killAfter);
         const killedAt = Date.now();
 
-        // The data file a killed server leaves is always whole: it parses, and it is ours.
+        // The data file a killed server leaves is always whole: it parses, and it is ours. The
+        // journal's complete lines parse too (only a last line cut by the kill may not).
         const file = JSON.parse(await readFile(join(dataDir, 'tessera.json'), 'utf8')) as { schema_version: number; api_keys: Record<string, unknown> };
         expect(file.schema_version).toBe(1);
         const onDisk = Object.keys(file.api_keys).length;
+        let journalLines = 0;
+        for (const name of (await readdir(dataDir)).filter((n) => /^tessera-journal-\d+\.ndjson$/.test(n))) {
+          const complete = (await readFile(join(dataDir, name), 'utf8')).split('\n').slice(0, -1);
+          for (const line of complete) expect(() => JSON.parse(line), `${name}: ${line.slice(0, 80)}`).not.toThrow();
+          journalLines += complete.length;
+        }
 
         if (round > 1) {
           // Age the lock as if its 10 s had passed, instead of waiting for them again.
@@ -236,7 +245,7 @@ describe('crash safety of the real server', () => {
         const { wrong, codes } = await audit(server.url, admin, ledger);
         lines.push(
           `[crash] round ${round}: ${sent} requests sent, ${answered} answered, SIGKILL after ${killAfter} answers (${killedAt - started} ms of load); ` +
-            `data file parses with ${onDisk} keys; restarted after ${recoveredMs} ms (${attempts} attempt${attempts > 1 ? 's' : ''}${round > 1 ? ', lock aged' : ', waiting for the stale lock'}); ` +
+            `data file parses with ${onDisk} keys, journal holds ${journalLines} transactions; restarted after ${recoveredMs} ms (${attempts} attempt${attempts > 1 ? 's' : ''}${round > 1 ? ', lock aged' : ', waiting for the stale lock'}); ` +
             `${ledger.keys.size} acknowledged keys verify as ${JSON.stringify(codes)}; ${wrong.length} wrong`,
         );
         expect(wrong.slice(0, 20), `acknowledged keys that do not verify as acknowledged (round ${round})`).toEqual([]);
