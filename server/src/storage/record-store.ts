@@ -107,6 +107,25 @@ function isPlainObject(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The fields written first in a collection's records (see Table's `#lead`). */
+function leadFields(spec: CollectionSpec): string[] {
+  return [...(spec.groupBy === undefined ? [] : [spec.groupBy]), ...(spec.unique ?? [])];
+}
+
+/** A record's text, with `lead` fields first. Throws when it is not a JSON object. */
+function encodeRecord(collection: string, lead: readonly string[], record: JsonRecord): string {
+  if (!isPlainObject(record)) throw new TypeError(`A record of "${collection}" must be a plain object.`);
+  if (lead.length === 0) return JSON.stringify(record);
+  const ordered: JsonRecord = {};
+  for (const field of lead) if (Object.hasOwn(record, field)) ordered[field] = record[field];
+  for (const key of Object.keys(record)) {
+    // Assigning "__proto__" would set the prototype and drop the field from the text.
+    if (key === '__proto__') Object.defineProperty(ordered, key, { value: record[key], enumerable: true, writable: true, configurable: true });
+    else ordered[key] = record[key];
+  }
+  return JSON.stringify(ordered);
+}
+
 /**
  * Drops the oldest entries past `size`. Oldest by insertion (Maps and Sets iterate in insertion
  * order): a hot record evicted this way is parsed once more, cheaper than keeping an LRU order
@@ -148,7 +167,7 @@ class Table {
     this.#groupPrefix = spec.groupBy === undefined ? undefined : Buffer.from(`{${JSON.stringify(spec.groupBy)}:`, 'utf8');
     this.#uniqueFields = [...(spec.unique ?? [])];
     this.#unique = this.#uniqueFields.map(() => new Map<string, string>());
-    this.#lead = [...(spec.groupBy === undefined ? [] : [spec.groupBy]), ...this.#uniqueFields];
+    this.#lead = leadFields(spec);
     this.#leadPrefixes = this.#lead.map((field) => Buffer.from(`${JSON.stringify(field)}:"`, 'utf8'));
     this.#values = this.#lead.map(() => undefined);
     this.#cacheSize = cacheSize;
@@ -158,17 +177,8 @@ class Table {
     }
   }
 
-  /** The record's text, indexed fields first. Throws when it is not a JSON object. */
   encode(record: JsonRecord): string {
-    if (!isPlainObject(record)) throw new TypeError(`A record of "${this.name}" must be a plain object.`);
-    if (this.#lead.length === 0) return JSON.stringify(record);
-    const ordered: JsonRecord = {};
-    for (const field of this.#lead) if (Object.hasOwn(record, field)) ordered[field] = record[field];
-    for (const key of Object.keys(record)) {
-      if (key === '__proto__') Object.defineProperty(ordered, key, { value: record[key], enumerable: true, writable: true, configurable: true });
-      else ordered[key] = record[key];
-    }
-    return JSON.stringify(ordered);
+    return encodeRecord(this.name, this.#lead, record);
   }
 
   get(id: string): JsonRecord | undefined {
@@ -276,6 +286,16 @@ class Table {
   }
 }
 
+function snapshotFormat(options: RecordStoreOptions): SnapshotFormat {
+  const leads = new Map(options.collections.map((spec) => [spec.name, leadFields(spec)]));
+  return {
+    collections: options.collections.map((c) => c.name),
+    // Records of a file read the slow way become text the same way commits do.
+    encode: (collection, record) => encodeRecord(collection, leads.get(collection) ?? [], record),
+    ...(options.validateMeta ? { validateMeta: options.validateMeta } : {}),
+  };
+}
+
 interface PendingCommit {
   line: string;
   resolve(): void;
@@ -354,14 +374,7 @@ export class RecordStore {
     const dir = path.dirname(filePath);
     const stem = path.basename(filePath).replace(/\.json$/, '');
     await removeLeftoverTempFiles(filePath);
-    const tables = new Map<string, Table>();
-    const format: SnapshotFormat = {
-      collections: options.collections.map((c) => c.name),
-      // Records of a file read the slow way become text the same way commits do.
-      encode: (collection, record) => tables.get(collection)!.encode(record),
-      ...(options.validateMeta ? { validateMeta: options.validateMeta } : {}),
-    };
-    for (const spec of options.collections) tables.set(spec.name, new Table(spec, new RowTable(), 0));
+    const format = snapshotFormat(options);
     const adapter = new RecordSnapshotAdapter(filePath, format);
     const journals = await listJournalFiles(dir, stem);
     let data = await adapter.read();
@@ -400,7 +413,7 @@ export class RecordStore {
       throw error;
     }
     store.#sealed = created || adapter.lastRead?.sealed === true;
-    store.#snapshotBytes = created ? (adapter.lastWrite?.bytes ?? 0) : (adapter.lastRead?.bytes ?? 0);
+    if (!created) store.#snapshotBytes = adapter.lastRead?.bytes ?? 0;
     store.#staleJournals = journals.length > 0;
     store.#journalBytes = report.bytes;
     // A file read the slow way is resealed at once, in the background, so the next start is fast.
@@ -417,11 +430,7 @@ export class RecordStore {
   static async writeSnapshot(filePath: string, options: RecordStoreOptions, writes: readonly RecordWrite[]): Promise<void> {
     const store = RecordStore.inMemory(options);
     await store.commit(writes);
-    const format: SnapshotFormat = {
-      collections: options.collections.map((c) => c.name),
-      encode: (collection, record) => store.#table(collection).encode(record),
-    };
-    await writeSnapshotFile(filePath, { ...store.#data, seq: 0 }, format);
+    await writeSnapshotFile(filePath, { ...store.#data, seq: 0 }, snapshotFormat(options));
   }
 
   get failure(): Error | undefined {
@@ -632,6 +641,8 @@ export class RecordStore {
   #moveToWrittenSnapshot(): void {
     const files = this.#files!;
     const written = files.adapter.lastWrite!;
+    // Let go of the capture: it holds the slabs the rebase frees.
+    files.adapter.lastWrite = undefined;
     for (const { name, rows, offsets } of written.sections) this.#tables.get(name)?.rows.rebase(rows, written.base, offsets);
     const previous: BaseFile | undefined = this.#data.base;
     this.#data.base = written.base;
