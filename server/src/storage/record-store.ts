@@ -112,10 +112,24 @@ function leadFields(spec: CollectionSpec): string[] {
   return [...(spec.groupBy === undefined ? [] : [spec.groupBy]), ...(spec.unique ?? [])];
 }
 
+/**
+ * Whether the record's own keys already start with `lead`, in order: then it is its own text's
+ * order (records parsed from the journal at start-up are, so they are not copied to reorder them).
+ */
+function leadsFirst(record: JsonRecord, lead: readonly string[]): boolean {
+  let i = 0;
+  for (const key in record) {
+    if (i === lead.length) return true;
+    if (key !== lead[i] || !Object.hasOwn(record, key)) return false;
+    i += 1;
+  }
+  return i === lead.length;
+}
+
 /** A record's text, with `lead` fields first. Throws when it is not a JSON object. */
 function encodeRecord(collection: string, lead: readonly string[], record: JsonRecord): string {
   if (!isPlainObject(record)) throw new TypeError(`A record of "${collection}" must be a plain object.`);
-  if (lead.length === 0) return JSON.stringify(record);
+  if (lead.length === 0 || leadsFirst(record, lead)) return JSON.stringify(record);
   const ordered: JsonRecord = {};
   for (const field of lead) if (Object.hasOwn(record, field)) ordered[field] = record[field];
   for (const key of Object.keys(record)) {
