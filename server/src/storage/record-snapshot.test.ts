@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -119,6 +120,28 @@ describe('the snapshot file', () => {
     await expect(read(file)).rejects.toThrow(/does not match the "sha256" checksum/);
     await expect(read(file)).rejects.toBeInstanceOf(CorruptDataFileError);
     expect(await readFile(file, 'utf8')).toBe(edited);
+  });
+
+  it('covers its first line too: a changed journal_seq or top-level field is refused', async () => {
+    const file = path.join(dir(), 'data.json');
+    await writeSnapshotFile(file, snapshotOf(hostile, 42), format);
+    const original = await readFile(file, 'utf8');
+    for (const edited of [original.replace('"journal_seq":42', '"journal_seq":43'), original.replace('"version":1', '"version":1,"x":2')]) {
+      await writeFile(file, edited);
+      await expect(read(file)).rejects.toThrow(/does not match the "sha256" checksum/);
+    }
+  });
+
+  it('still opens files sealed the earlier way (the body\'s hash alone)', async () => {
+    const file = path.join(dir(), 'data.json');
+    await writeSnapshotFile(file, snapshotOf(hostile, 5), format);
+    const text = await readFile(file, 'utf8');
+    const body = text.slice(text.indexOf('\n') + 1);
+    await writeFile(file, text.replace(/^\{"sha256":"[0-9a-f]{64}"/, `{"sha256":"${createHash('sha256').update(body).digest('hex')}"`));
+    const back = await read(file);
+    expect(back?.sealed).toBe(true);
+    expect(back?.snapshot.seq).toBe(5);
+    expect(plain(back!.snapshot)).toEqual(JSON.parse(JSON.stringify(hostile)));
   });
 
   it('refuses a truncated file', async () => {

@@ -19,8 +19,10 @@
  *    file is scanned line by line and each record is only noted as a location in the file (the
  *    store reads records back from it, see row-table.ts): several times faster, and the file is
  *    never held in memory, whole or as records.
- *  - The seal stands in for the parse as corruption check: it covers every byte after the first
- *    line, so a damaged, truncated or edited file is refused instead of half-trusted. A file
+ *  - The seal stands in for the parse as corruption check: it covers every byte of the file, so a
+ *    damaged, truncated or edited file is refused instead of half-trusted. It is the SHA-256 of
+ *    the first line (with the seal's 64 characters as zeros) followed by the hex SHA-256 of the
+ *    rest: one pass over the body, whatever the header says. A file
  *    without a seal (written by an older version, by a script, or edited by hand with the
  *    `sha256` field removed) is read the slow way, with a full `JSON.parse`.
  *  - Writing copies the records' texts (from memory or from the previous snapshot) in ~1 MB
@@ -133,7 +135,8 @@ async function writeCaptured(handle: FileHandle, captured: CapturedSnapshot): Pr
       position += bytesWritten;
     }
   };
-  await writeOut(Buffer.from(captured.header, 'utf8'), false);
+  const header = Buffer.from(captured.header, 'utf8');
+  await writeOut(header, false);
   // Records are copied into a reused chunk, written when full: no string is built per record, and
   // each awaited write lets the event loop run in between. Only a flush awaits, so the loop below
   // costs no promise per record.
@@ -186,8 +189,8 @@ async function writeCaptured(handle: FileHandle, captured: CapturedSnapshot): Pr
   }
   await text('}\n');
   await flush();
-  // The seal goes into the placeholder of the first line, which it does not cover.
-  const seal = Buffer.from(hash.digest('hex'), 'ascii');
+  // The seal goes into the placeholder of the first line, which it covers as zeros.
+  const seal = Buffer.from(sealOf(header, hash.digest('hex')), 'ascii');
   await handle.write(seal, 0, seal.length, HEADER_PREFIX.length);
   return { bytes: position, sections };
 }
@@ -240,7 +243,30 @@ function decodeKey(bytes: Buffer, start: number, key: typeof scannedKey): string
   return bytes.toString(key.ascii ? 'latin1' : 'utf8', start + 1, key.close);
 }
 
-async function readFirstLine(filePath: string): Promise<{ line: string; end: number } | undefined> {
+interface FirstLine {
+  line: string;
+  /** Offset of the second line. */
+  end: number;
+  /** The line's bytes with its newline. */
+  bytes: Buffer;
+}
+
+/** The seal of a file whose first line is `firstLine` (with its newline) and whose body hashes to `bodyHex`. */
+function sealOf(firstLine: Buffer, bodyHex: string): string {
+  const zeroed = Buffer.from(firstLine);
+  if (zeroed.length >= HEADER_PREFIX.length + 64) zeroed.write(PLACEHOLDER_SEAL, HEADER_PREFIX.length, 'latin1');
+  return createHash('sha256').update(zeroed).update(bodyHex, 'latin1').digest('hex');
+}
+
+/**
+ * Whether `seal` is right for the file. Files written before the seal covered the first line
+ * carry the body's hash alone; they are accepted (and the next checkpoint rewrites them).
+ */
+function sealMatches(seal: unknown, firstLine: Buffer, bodyHex: string): boolean {
+  return seal === sealOf(firstLine, bodyHex) || seal === bodyHex;
+}
+
+async function readFirstLine(filePath: string): Promise<FirstLine | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(filePath, 'r');
@@ -254,8 +280,8 @@ async function readFirstLine(filePath: string): Promise<{ line: string; end: num
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
-    if (newline === -1) return { line: '', end: -1 };
-    return { line: buffer.toString('utf8', 0, newline), end: newline + 1 };
+    if (newline === -1) return { line: '', end: -1, bytes: Buffer.alloc(0) };
+    return { line: buffer.toString('utf8', 0, newline), end: newline + 1, bytes: Buffer.from(buffer.subarray(0, newline + 1)) };
   } catch (error) {
     throw new UnreadableDataFileError(filePath, error);
   } finally {
@@ -266,12 +292,12 @@ async function readFirstLine(filePath: string): Promise<{ line: string; end: num
 function sealMismatch(filePath: string): CorruptDataFileError {
   return corrupt(
     filePath,
-    `its content does not match the "${SEAL_FIELD}" checksum in its first line (the file was damaged, truncated or ` +
-      `edited; if you edited it on purpose, delete the "${SEAL_FIELD}" field from the first line)`,
+    `its content does not match the "${SEAL_FIELD}" checksum at its start (the file was damaged, truncated or ` +
+      `edited; if you edited it on purpose, delete the "${SEAL_FIELD}" field from its first line)`,
   );
 }
 
-async function readSealed(filePath: string, header: { line: string; end: number }, format: SnapshotFormat): Promise<SnapshotReadResult> {
+async function readSealed(filePath: string, header: FirstLine, format: SnapshotFormat): Promise<SnapshotReadResult> {
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(`${header.line.slice(0, -1)}}`) as Record<string, unknown>;
@@ -298,7 +324,7 @@ async function readSealed(filePath: string, header: { line: string; end: number 
 
 async function scanSealed(
   filePath: string,
-  header: { line: string; end: number },
+  header: FirstLine,
   format: SnapshotFormat,
   parsed: Record<string, unknown>,
   base: BaseFile,
@@ -365,7 +391,7 @@ async function scanSealed(
   } catch (error) {
     throw new UnreadableDataFileError(filePath, error);
   }
-  if (hash.digest('hex') !== seal) throw sealMismatch(filePath);
+  if (!sealMatches(seal, header.bytes, hash.digest('hex'))) throw sealMismatch(filePath);
   if (problem !== undefined) throw corrupt(filePath, `it is not laid out as a Tessera snapshot (${problem})`);
   if (scanned.tailBytes > 0 || !done) throw corrupt(filePath, 'it ends before the end of the document');
   const seq = checkSeq(filePath, rawSeq);
@@ -390,10 +416,10 @@ async function readUnsealed(filePath: string, format: SnapshotFormat): Promise<S
   }
   const { [SEAL_FIELD]: seal, [SEQ_FIELD]: rawSeq, ...rest } = value;
   if (seal !== undefined) {
-    // Sealed, but its first line is not ours (e.g. reformatted): the seal still decides.
-    const newline = bytes.indexOf(0x0a);
-    const actual = createHash('sha256').update(newline === -1 ? Buffer.alloc(0) : bytes.subarray(newline + 1)).digest('hex');
-    if (actual !== seal) throw sealMismatch(filePath);
+    // Sealed, but not laid out as we write (e.g. reformatted): the seal still decides.
+    const firstLineEnd = bytes.indexOf(0x0a) + 1 || bytes.length;
+    const body = createHash('sha256').update(bytes.subarray(firstLineEnd)).digest('hex');
+    if (!sealMatches(seal, bytes.subarray(0, firstLineEnd), body)) throw sealMismatch(filePath);
   }
   const seq = checkSeq(filePath, rawSeq);
   const collections = new Set(format.collections);
