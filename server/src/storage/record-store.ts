@@ -1,12 +1,14 @@
 /**
- * Collections of JSON records kept in memory and persisted as a lowdb snapshot plus a write-ahead
- * journal (see record-snapshot.ts and record-journal.ts).
+ * Collections of JSON records, persisted as a lowdb snapshot plus a write-ahead journal (see
+ * record-snapshot.ts and record-journal.ts), with indexes in memory.
  *
- * Memory: each record is held as its JSON text, not as an object. Text is about half the size of
- * the parsed object graph, a checkpoint is a concatenation instead of a `JSON.stringify` of
- * everything, and opening copies each record's line out of the file without parsing it. Reads
- * return a fresh copy, so no caller can ever change stored state; recently read records are kept
- * parsed (privately) so that a hot read is a plain deep copy of a few fields, not a parse.
+ * Memory: a record is held as its JSON text, not as an object: in the snapshot file when it has
+ * not changed since the last checkpoint (read back by offset, see row-table.ts), in memory
+ * otherwise. The heap holds ids, indexes (unique fields, e.g. digests) and a few thousand parsed
+ * records of a cache. Opening scans the file without parsing records, and a checkpoint copies
+ * texts instead of running `JSON.stringify` over everything. Reads return a fresh copy, so no
+ * caller can ever change stored state: a record read again soon is cached (privately) and
+ * handed out as a deep copy, cheaper than a parse.
  *
  * Writes: `commit()` applies a transaction's writes in memory at once and synchronously (readers
  * see them immediately, in commit order), then resolves once the journal line holding them is
