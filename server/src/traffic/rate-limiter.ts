@@ -159,25 +159,33 @@ export class InMemoryRateLimiter implements RateLimiter {
     const allowed = tokenUnits >= UNITS_PER_REQUEST;
     if (allowed) tokenUnits -= UNITS_PER_REQUEST;
 
-    // Re-insert so the map's iteration order stays least-recently-used first.
-    this.#buckets.delete(bucketKey);
-    this.#buckets.set(bucketKey, { tokenUnits, updatedAtMs, capacityUnits, refillUnitsPerMs });
+    // Re-insert so the map's iteration order stays least-recently-used first. The bucket object is
+    // reused: this runs on every request, twice for a verification.
+    let bucket = previous;
+    if (bucket === undefined) {
+      bucket = { tokenUnits, updatedAtMs, capacityUnits, refillUnitsPerMs };
+    } else {
+      bucket.tokenUnits = tokenUnits;
+      bucket.updatedAtMs = updatedAtMs;
+      bucket.capacityUnits = capacityUnits;
+      bucket.refillUnitsPerMs = refillUnitsPerMs;
+      this.#buckets.delete(bucketKey);
+    }
+    this.#buckets.set(bucketKey, bucket);
     this.#evictOverflow();
 
-    const msUntilFull = ceilDiv(capacityUnits - tokenUnits, refillUnitsPerMs);
-    const fullAtMs = updatedAtMs + msUntilFull;
-    const state: RateLimitState = {
-      limit: policy.requestsPerMinute,
-      burst: policy.burst,
-      remaining: Math.floor(tokenUnits / UNITS_PER_REQUEST),
-      resetAtSeconds: ceilDiv(fullAtMs, 1000),
-      resetAfterSeconds: ceilDiv(fullAtMs - nowMs, 1000),
-    };
-    if (allowed) return { ...state, allowed: true };
+    const fullAtMs = updatedAtMs + ceilDiv(capacityUnits - tokenUnits, refillUnitsPerMs);
+    const limit = policy.requestsPerMinute;
+    const burst = policy.burst;
+    const remaining = Math.floor(tokenUnits / UNITS_PER_REQUEST);
+    const resetAtSeconds = ceilDiv(fullAtMs, 1000);
+    const resetAfterSeconds = ceilDiv(fullAtMs - nowMs, 1000);
+    if (allowed) return { allowed: true, limit, burst, remaining, resetAtSeconds, resetAfterSeconds };
 
     const passesAtMs = updatedAtMs + ceilDiv(UNITS_PER_REQUEST - tokenUnits, refillUnitsPerMs);
     // passesAtMs > nowMs whenever a request is refused, so this is ≥ 1.
-    return { ...state, allowed: false, retryAfterSeconds: ceilDiv(passesAtMs - nowMs, 1000) };
+    const retryAfterSeconds = ceilDiv(passesAtMs - nowMs, 1000);
+    return { allowed: false, limit, burst, remaining, resetAtSeconds, resetAfterSeconds, retryAfterSeconds };
   }
 
   /** Forgets a bucket, e.g. when its key is deleted; the next request starts from full. */
