@@ -39,31 +39,54 @@ function decodeUtf8(bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** One body being read from Node's stream; the listeners find it through the stream (`this`). */
+interface NodeRead {
+  chunks: Buffer[];
+  size: number;
+  maxBytes: number;
+  settle(bytes: Uint8Array | undefined, error?: unknown): void;
+}
+
+const reads = new WeakMap<IncomingMessage, NodeRead>();
+
+// Listeners are shared module functions rather than closures made per request: a request has no
+// business allocating (and, under tsx, naming) five functions just to collect its body.
+function onData(this: IncomingMessage, chunk: Buffer): void {
+  const read = reads.get(this)!;
+  read.size += chunk.length;
+  if (read.size <= read.maxBytes) {
+    read.chunks.push(chunk);
+    return;
+  }
+  finish(this);
+  this.resume(); // keep discarding what is left, so the connection can still be answered
+  read.settle(undefined);
+}
+
+function onEnd(this: IncomingMessage): void {
+  const read = finish(this);
+  read.settle(read.chunks.length === 1 ? read.chunks[0]! : Buffer.concat(read.chunks, read.size));
+}
+
+function onError(this: IncomingMessage, error: Error): void {
+  finish(this).settle(undefined, new HTTPException(400, { message: `The request body could not be read (${error.message}).`, cause: error }));
+}
+
+function onClose(this: IncomingMessage): void {
+  onError.call(this, new Error('the connection closed before the body ended'));
+}
+
+function finish(incoming: IncomingMessage): NodeRead {
+  incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+  const read = reads.get(incoming)!;
+  reads.delete(incoming);
+  return read;
+}
+
 /** The body's bytes, or `undefined` once it passes `maxBytes` (the rest is left to drain). */
 function readNode(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        stop();
-        incoming.resume(); // keep discarding what is left, so the connection can answer
-        resolve(undefined);
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(new HTTPException(400, { message: `The request body could not be read (${error.message}).`, cause: error }));
-    };
-    const onClose = () => onError(new Error('the connection closed before the body ended'));
+    reads.set(incoming, { chunks: [], size: 0, maxBytes, settle: (bytes, error) => (error === undefined ? resolve(bytes) : reject(error)) });
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
