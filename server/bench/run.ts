@@ -137,7 +137,9 @@ async function main() {
     console.log(`Server peak RSS: ${fmt(rssMb)} MB (target < 300: ${rssMb < 300 ? 'met' : 'MISSED'})`);
 
     for (const line of await extraBenchmarks({ url, seeded })) console.log(line);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
+    await exited; // it flushes on the way out; removing its folder under it would race
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
