@@ -396,5 +396,10 @@ describe('copyJson', () => {
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.keys(copy)).toContain('__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The "__proto__" field is copied deeply too, as a field.
+    const inner = Object.getOwnPropertyDescriptor(copy, '__proto__')!.value as { polluted: boolean };
+    expect(inner).not.toBe(Object.getOwnPropertyDescriptor(value, '__proto__')!.value);
+    inner.polluted = false;
+    expect((Object.getOwnPropertyDescriptor(value, '__proto__')!.value as { polluted: boolean }).polluted).toBe(true);
   });
 });
