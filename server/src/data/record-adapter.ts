@@ -101,8 +101,10 @@ class StagedTransaction extends RecordReader implements StoreTransaction {
   }
 
   private stage(collection: Collection, id: string, record: object | null) {
-    // A copy: the caller may keep changing its object after putting it.
-    this.writes.set(`${collection}/${id}`, { collection, id, record: record === null ? null : copyJson(record as JsonRecord) });
+    // A copy (the caller may keep changing its object after putting it), through JSON: the
+    // transaction then reads back exactly what will be stored (no undefined fields, no Dates),
+    // and a record that cannot be stored fails here, before anything is applied.
+    this.writes.set(`${collection}/${id}`, { collection, id, record: record === null ? null : (JSON.parse(JSON.stringify(record)) as JsonRecord) });
   }
 
   putWorkspace(record: WorkspaceRecord) { this.stage('workspaces', record.id, record); }

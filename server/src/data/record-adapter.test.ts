@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiKeyRecord, MemberRecord, ScopeRecord } from '../domain/model.js';
+import { openMemoryStore } from './open.js';
+
+const T = '2026-01-01T00:00:00.000Z';
+
+function key(n: number, workspace = 'ws_1'): ApiKeyRecord {
+  return {
+    id: `key_${n}`, workspace_id: workspace, name: `Key ${n}`, description: null, environment: 'live', key_digest: `digest_${n}`,
+    key_prefix: 'sk_live_abcd', last_four: 'wxyz', scopes: ['api_keys.read'], roles: [], status: 'active', expires_at: null,
+    rate_limit: null, metadata: { n }, created_by: 'mem_1', created_by_key: null, created_at: T, updated_at: T,
+    rotated_from: null, rotated_to: null, disabled_at: null, revoked_at: null,
+  };
+}
+
+const member: MemberRecord = {
+  id: 'mem_1', workspace_id: 'ws_1', name: 'Admin', email: 'a@example.com', role: 'admin', status: 'active',
+  token_digest: 'token_digest_1', token_prefix: 'tpat_x', created_at: T, updated_at: T, deactivated_at: null,
+};
+
+describe('the record-store adapter', () => {
+  it('a transaction reads its own writes: by id, by digest, in lists, and deletions', async () => {
+    const store = openMemoryStore();
+    await store.transact((tx) => {
+      tx.putApiKey(key(1));
+      tx.putScope({ workspace_id: 'ws_1', name: 'reports.read', description: null, created_at: T, updated_at: T });
+    });
+    await store.transact(async (tx) => {
+      tx.putApiKey(key(2));
+      tx.putMember(member);
+      tx.deleteScope('ws_1', 'reports.read');
+      expect((await tx.apiKey('key_2'))?.name).toBe('Key 2');
+      expect((await tx.apiKeyByDigest('digest_2'))?.id).toBe('key_2');
+      expect((await tx.memberByTokenDigest('token_digest_1'))?.id).toBe('mem_1');
+      expect((await tx.apiKeys('ws_1')).map((k) => k.id).sort()).toEqual(['key_1', 'key_2']);
+      expect(await tx.scope('ws_1', 'reports.read')).toBeUndefined();
+      expect(await tx.scopes('ws_1')).toEqual([]);
+      // Moved to another workspace inside the transaction: no longer listed in the first.
+      tx.putApiKey(key(1, 'ws_2'));
+      expect((await tx.apiKeys('ws_1')).map((k) => k.id)).toEqual(['key_2']);
+      expect((await tx.apiKeys('ws_2')).map((k) => k.id)).toEqual(['key_1']);
+    });
+    expect((await store.apiKeys('ws_2')).map((k) => k.id)).toEqual(['key_1']);
+    expect((await store.memberByTokenDigest('token_digest_1'))?.email).toBe('a@example.com');
+  });
+
+  it('stores copies: changing an object after putting it, or one read back, changes nothing', async () => {
+    const store = openMemoryStore();
+    const record = key(1);
+    await store.transact((tx) => {
+      tx.putApiKey(record);
+      record.name = 'changed after put';
+      record.scopes.push('changed.too');
+    });
+    const read = (await store.apiKey('key_1'))!;
+    read.metadata.n = 99;
+    (await store.apiKeys('ws_1'))[0]!.scopes.push('x');
+    expect(await store.apiKey('key_1')).toEqual(key(1));
+  });
+
+  it('a transaction that throws, or puts what cannot be stored, applies nothing', async () => {
+    const store = openMemoryStore();
+    await expect(
+      store.transact((tx) => {
+        tx.putApiKey(key(1));
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    await expect(
+      store.transact((tx) => {
+        tx.putApiKey(key(2));
+        tx.putApiKey({ ...key(3), metadata: { big: 10n } } as unknown as ApiKeyRecord);
+      }),
+    ).rejects.toThrow(TypeError);
+    expect(await store.apiKeys('ws_1')).toEqual([]);
+  });
+
+  it('reads back what will be stored: JSON, without undefined fields', async () => {
+    const store = openMemoryStore();
+    await store.transact(async (tx) => {
+      tx.putScope({ workspace_id: 'ws_1', name: 's', description: undefined, created_at: T, updated_at: T } as unknown as ScopeRecord);
+      expect(Object.keys((await tx.scope('ws_1', 's'))!)).not.toContain('description');
+    });
+    expect(Object.keys((await store.scope('ws_1', 's'))!)).not.toContain('description');
+  });
+
+  it('runs transactions one at a time, each seeing the ones before it', async () => {
+    const store = openMemoryStore();
+    const counts = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        store.transact(async (tx) => {
+          const before = (await tx.apiKeys('ws_1')).length;
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          tx.putApiKey(key(n));
+          return before;
+        }),
+      ),
+    );
+    expect(counts).toEqual(Array.from({ length: 20 }, (_, n) => n));
+  });
+});
