@@ -160,6 +160,12 @@ function nullableString(value: unknown, counter: RedactionCounter): string | nul
  * Turn an input into a stored event's content (everything but id and hashes): checked, JSON-clean
  * and with secrets redacted. Throws TypeError for inputs no HTTP layer should ever send.
  */
+function isNonEmptyObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const _key in value) return true;
+  return false;
+}
+
 export function sanitizeEventInput(input: AuditEventInput, counter: RedactionCounter = { count: 0 }) {
   if (typeof input !== 'object' || input === null) throw new TypeError('An audit event must be an object.');
   if (typeof input.workspace_id !== 'string' || !WORKSPACE_DIR_PATTERN.test(input.workspace_id)) {
@@ -184,7 +190,7 @@ export function sanitizeEventInput(input: AuditEventInput, counter: RedactionCou
       name: nullableString(input.target.name, counter),
     } as AuditEvent['target'];
   }
-  const details = input.details && typeof input.details === 'object' && !Array.isArray(input.details) ? (redactSecrets(input.details, counter) as Record<string, unknown>) : {};
+  const details = isNonEmptyObject(input.details) ? (redactSecrets(input.details, counter) as Record<string, unknown>) : {};
   return {
     content: {
       workspace_id: input.workspace_id,

@@ -16,27 +16,20 @@ type Ctx = Context<AppEnv>;
 type RequestFields = Omit<AuditEventInput, 'workspace_id' | 'type' | 'actor' | 'target' | 'details' | 'status'>;
 
 export class RequestAuditor {
-  /** What every event of one request shares, worked out once (a verify files two events). */
-  private readonly requestFields = new WeakMap<Ctx, RequestFields>();
-
   constructor(private readonly sink: EventSink) {}
 
   private base(c: Ctx, status: number): RequestFields & { status: number } {
-    let fields = this.requestFields.get(c);
-    if (!fields) {
-      const requestId = c.get('requestId');
-      fields = {
-        occurred_at: c.get('now').toISOString(),
-        ip: clientIp(c),
-        user_agent: c.req.header('user-agent') ?? null,
-        method: c.req.method,
-        path: redactString(c.req.path),
-        request_id: requestId,
-        correlation_id: `cor_${requestId.slice(4)}`,
-      };
-      this.requestFields.set(c, fields);
-    }
-    return { ...fields, status };
+    const requestId = c.get('requestId');
+    return {
+      occurred_at: c.get('now').toISOString(),
+      ip: clientIp(c),
+      user_agent: c.req.header('user-agent') ?? null,
+      method: c.req.method,
+      path: redactString(c.req.path),
+      status,
+      request_id: requestId,
+      correlation_id: `cor_${requestId.slice(4)}`,
+    };
   }
 
   private actorOf(principal: Principal): AuditEventInput['actor'] {
