@@ -19,7 +19,11 @@ export interface RunningTessera {
 }
 
 export async function startTessera(config: ServerConfig, clock: Clock = systemClock, configureApp?: ListenOptions['configureApp']): Promise<RunningTessera> {
-  const store = await openFileStore(config.dataDir, { onFailure: (error) => console.error(`tessera-server: storage failed: ${error.message}`) });
+  const store = await openFileStore(config.dataDir, {
+    onFailure: (error) => console.error(`tessera-server: storage failed: ${error.message}`),
+    // Nothing is lost (the journal holds every change) and the checkpoint is retried; still, say so.
+    onCheckpointError: (error) => console.error(`tessera-server: checkpoint failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+  });
   let pipeline;
   try {
     pipeline = await openEventPipeline({ dataDir: config.dataDir, store, clock, exportSigningSecret: config.exportSigningSecret });

@@ -258,12 +258,8 @@ function sealOf(firstLine: Buffer, bodyHex: string): string {
   return createHash('sha256').update(zeroed).update(bodyHex, 'latin1').digest('hex');
 }
 
-/**
- * Whether `seal` is right for the file. Files written before the seal covered the first line
- * carry the body's hash alone; they are accepted (and the next checkpoint rewrites them).
- */
 function sealMatches(seal: unknown, firstLine: Buffer, bodyHex: string): boolean {
-  return seal === sealOf(firstLine, bodyHex) || seal === bodyHex;
+  return seal === sealOf(firstLine, bodyHex);
 }
 
 async function readFirstLine(filePath: string): Promise<FirstLine | undefined> {
