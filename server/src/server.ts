@@ -1,4 +1,5 @@
 /** Running the app on a real socket: 127.0.0.1 and a free port unless told otherwise. */
+import type { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app.js';
@@ -23,10 +24,11 @@ export async function listen(options: ListenOptions): Promise<RunningServer> {
   const { app } = createApp(options);
   options.configureApp?.(app);
   const host = options.host ?? '127.0.0.1';
-  const server: ServerType = await new Promise((resolve, reject) => {
+  // serve() without a createServer option makes a plain node:http server.
+  const server = (await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
     s.once('error', reject);
-  });
+  })) as HttpServer;
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -36,8 +38,16 @@ export async function listen(options: ListenOptions): Promise<RunningServer> {
     app,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        server.close((error) => (error ? reject(error) : resolve()));
+        let forced: NodeJS.Timeout | undefined;
+        server.close((error) => {
+          clearTimeout(forced);
+          if (error) reject(error);
+          else resolve();
+        });
+        // Requests in flight finish, and file their audit events, before the caller closes the
+        // stores behind them; a client that keeps a busy connection open gets at most this long.
+        server.closeIdleConnections();
+        forced = setTimeout(() => server.closeAllConnections(), 2_000);
       }),
   };
 }
