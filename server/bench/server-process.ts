@@ -3,6 +3,7 @@
  * The same stack as `npm start` plus one bare route (the baseline) and a stats route; prints one
  * JSON line when ready.
  */
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { MAX_BODY_BYTES } from '../src/app.js';
 import { requestBody } from '../src/http/request-body.js';
 import { startTessera } from '../src/runtime.js';
@@ -20,7 +21,8 @@ const running = await startTessera(
     app.post('/__bench/bare', requestBody(MAX_BODY_BYTES), async (c) => c.json({ received: (await c.req.text()).length }));
     app.get('/__bench/stats', (c) => {
       const cpu = process.cpuUsage();
-      return c.json({ peak_rss_bytes: Math.max(peakRss, process.memoryUsage().rss), cpu_us: cpu.user + cpu.system });
+      const loop = nodePerformance.eventLoopUtilization();
+      return c.json({ peak_rss_bytes: Math.max(peakRss, process.memoryUsage().rss), cpu_us: cpu.user + cpu.system, loop_active_ms: loop.active });
     });
   },
 );

@@ -23,9 +23,10 @@ export function requestBody(maxBytes: number): MiddlewareHandler {
   const tooLarge = () => new HTTPException(413);
   return async (c, next) => {
     if (bodyless.has(c.req.method)) return next();
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    // Node has parsed the headers already; c.req.header() would first copy them all into a Headers.
+    const declared = incoming ? incoming.headers['content-length'] : c.req.header('content-length');
+    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
     const bytes = incoming && !incoming.readableDidRead ? await readNode(incoming, maxBytes) : await readWeb(c.req.raw, maxBytes);
     if (bytes === undefined) throw tooLarge();
     setBodyText(c, decodeUtf8(bytes));
@@ -44,7 +45,8 @@ interface NodeRead {
   chunks: Buffer[];
   size: number;
   maxBytes: number;
-  settle(bytes: Uint8Array | undefined, error?: unknown): void;
+  resolve(bytes: Uint8Array | undefined): void;
+  reject(error: unknown): void;
 }
 
 const reads = new WeakMap<IncomingMessage, NodeRead>();
@@ -60,16 +62,16 @@ function onData(this: IncomingMessage, chunk: Buffer): void {
   }
   finish(this);
   this.resume(); // keep discarding what is left, so the connection can still be answered
-  read.settle(undefined);
+  read.resolve(undefined);
 }
 
 function onEnd(this: IncomingMessage): void {
   const read = finish(this);
-  read.settle(read.chunks.length === 1 ? read.chunks[0]! : Buffer.concat(read.chunks, read.size));
+  read.resolve(read.chunks.length === 1 ? read.chunks[0]! : Buffer.concat(read.chunks, read.size));
 }
 
 function onError(this: IncomingMessage, error: Error): void {
-  finish(this).settle(undefined, new HTTPException(400, { message: `The request body could not be read (${error.message}).`, cause: error }));
+  finish(this).reject(new HTTPException(400, { message: `The request body could not be read (${error.message}).`, cause: error }));
 }
 
 function onClose(this: IncomingMessage): void {
@@ -86,7 +88,7 @@ function finish(incoming: IncomingMessage): NodeRead {
 /** The body's bytes, or `undefined` once it passes `maxBytes` (the rest is left to drain). */
 function readNode(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
-    reads.set(incoming, { chunks: [], size: 0, maxBytes, settle: (bytes, error) => (error === undefined ? resolve(bytes) : reject(error)) });
+    reads.set(incoming, { chunks: [], size: 0, maxBytes, resolve, reject });
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
