@@ -96,7 +96,11 @@ export interface AuditLogOptions extends AuditLogCommonOptions {
   segmentMaxAgeMs?: number;
   /** fsync at most this often (0 = every batch). Default 1000 ms. */
   fsyncIntervalMs?: number;
-  /** Locate written events, save chain heads, rotate old segments this often; 0 = never (tests call `flush()`). Default 5000 ms. */
+  /**
+   * Locate written events, save chain heads, rotate old segments this often; 0 = never (tests call
+   * `flush()`). Default 1000 ms: recorded events stay in memory until located, and under load a
+   * longer wait means tens of megabytes of them.
+   */
   maintenanceIntervalMs?: number;
   /** Run `prune()` this often; 0 = never. Default 1 hour. */
   pruneIntervalMs?: number;
@@ -544,7 +548,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     this.#segmentMaxAgeMs = options.segmentMaxAgeMs ?? DAY_MS;
     this.#fsyncIntervalMs = options.fsyncIntervalMs ?? 1000;
     this.loadReport = { events: 0, skippedLines: 0, tornTails: 0, workspaces: 0 };
-    const maintenance = options.maintenanceIntervalMs ?? 5000;
+    const maintenance = options.maintenanceIntervalMs ?? 1000;
     if (maintenance > 0) {
       const timer = setInterval(() => void this.maintain().catch((error: unknown) => this.#report(error)), maintenance);
       timer.unref();
