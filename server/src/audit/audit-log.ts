@@ -502,6 +502,9 @@ export class MemoryAuditLog extends AuditLogCore<MemoryWorkspace> {
 // ------------------------------------------------------------------------------------------------
 // On disk
 
+/** `{"id":"evt_` + 22 characters + `"`: how a stored line starts, which names its event. */
+const ID_PREFIX_LENGTH = '{"id":"'.length + 'evt_'.length + 22 + 1;
+
 interface FileWorkspace extends WorkspaceBase {
   dir: string;
   log: AppendLog<AuditEvent> | undefined;
@@ -513,8 +516,12 @@ interface FileWorkspace extends WorkspaceBase {
   /** When the current append log was opened (clock ms) and whether it wrote anything. */
   logOpenedAt: number;
   logUsed: boolean;
-  /** Events recorded but not yet located on disk, in log order; pending[pendingHead] has ordinal `pendingOrdinal`. */
-  pending: AuditEvent[];
+  /**
+   * Events recorded but not yet located on disk, as their stored lines (one flat string each is
+   * far cheaper for the garbage collector than an event's dozen objects), in log order;
+   * pending[pendingHead] has ordinal `pendingOrdinal`.
+   */
+  pending: string[];
   pendingHead: number;
   pendingOrdinal: number;
   /** Where the next unlocated line starts. */
@@ -626,7 +633,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
 
   protected persist(state: FileWorkspace, event: AuditEvent, ordinal: number, line: string): void {
     if (state.pending.length === state.pendingHead) state.pendingOrdinal = ordinal;
-    state.pending.push(event);
+    state.pending.push(line);
     if (state.log) {
       state.log.appendJson(line);
       state.logUsed = true;
@@ -740,16 +747,16 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
         let result = await reader.next();
         while (!result.done) {
           for (const line of result.value) {
-            const event = state.pending[state.pendingHead];
-            // The line must be the next pending event: `{"id":"evt_…"` starts every stored line.
-            if (!event || line.bytes.toString('latin1', 7, 7 + event.id.length) !== event.id) {
+            const expected = state.pending[state.pendingHead];
+            // The line must be the next pending event's: `{"id":"evt_…"` starts every stored line.
+            if (expected === undefined || line.bytes.toString('latin1', 0, ID_PREFIX_LENGTH) !== expected.slice(0, ID_PREFIX_LENGTH)) {
               state.locatorBroken = true;
               this.#report(new Error(`Audit segment ${segment.name} of ${state.id} holds a line that is not the next recorded event; events stay in memory.`));
               await reader.return({ completeUpTo: 0, trailingBytes: 0 });
               return;
             }
             state.index.setLocation(state.pendingOrdinal, { segment: segment.sequence, offset: line.offset, length: line.bytes.length });
-            state.pending[state.pendingHead] = undefined as unknown as AuditEvent;
+            state.pending[state.pendingHead] = undefined as unknown as string;
             state.pendingHead += 1;
             state.pendingOrdinal += 1;
           }
@@ -823,7 +830,10 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     ordinals.forEach((ordinal, slot) => {
       const location = state.index.location(ordinal);
       if (location) reads.push({ slot, ...location });
-      else out[slot] = state.pending[state.pendingHead + (ordinal - state.pendingOrdinal)];
+      else {
+        const line = state.pending[state.pendingHead + (ordinal - state.pendingOrdinal)];
+        out[slot] = line === undefined ? undefined : (JSON.parse(line) as AuditEvent);
+      }
     });
     for (const read of reads) {
       const name = state.segmentNames.get(read.segment);
