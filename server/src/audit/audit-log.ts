@@ -160,16 +160,16 @@ function nullableString(value: unknown, counter: RedactionCounter): string | nul
   return redacted;
 }
 
-/**
- * Turn an input into a stored event's content (everything but id and hashes): checked, JSON-clean
- * and with secrets redacted. Throws TypeError for inputs no HTTP layer should ever send.
- */
 function isNonEmptyObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   for (const _key in value) return true;
   return false;
 }
 
+/**
+ * Turn an input into the event to store, id and hashes still empty: checked, JSON-clean and with
+ * secrets redacted. Throws TypeError for inputs no HTTP layer should ever send.
+ */
 export function sanitizeEventInput(input: AuditEventInput, counter: RedactionCounter = { count: 0 }) {
   if (typeof input !== 'object' || input === null) throw new TypeError('An audit event must be an object.');
   if (typeof input.workspace_id !== 'string' || !WORKSPACE_DIR_PATTERN.test(input.workspace_id)) {
@@ -196,7 +196,9 @@ export function sanitizeEventInput(input: AuditEventInput, counter: RedactionCou
   }
   const details = isNonEmptyObject(input.details) ? (redactSecrets(input.details, counter) as Record<string, unknown>) : {};
   return {
-    content: {
+    // The stored event's own object, in its field order; the log fills in id and the hashes.
+    event: {
+      id: '',
       workspace_id: input.workspace_id,
       type: input.type,
       occurred_at: input.occurred_at,
@@ -210,7 +212,9 @@ export function sanitizeEventInput(input: AuditEventInput, counter: RedactionCou
       request_id: nullableString(input.request_id, counter),
       correlation_id: nullableString(input.correlation_id, counter) ?? '',
       details,
-    },
+      prev_hash: '',
+      hash: '',
+    } as AuditEvent,
     typeCode,
     occurredAtMs,
   };
@@ -264,13 +268,14 @@ abstract class AuditLogCore<W extends WorkspaceBase> implements AuditLogApi {
   /** Record one event. Synchronous; throws only for a malformed input or a stopped log. */
   record(input: AuditEventInput): void {
     this.checkState();
-    const { content, typeCode, occurredAtMs } = sanitizeEventInput(input, this.redactionCounter);
-    let state = this.workspaces.get(content.workspace_id);
+    const { event, typeCode, occurredAtMs } = sanitizeEventInput(input, this.redactionCounter);
+    let state = this.workspaces.get(event.workspace_id);
     if (!state) {
-      state = this.createWorkspace(content.workspace_id);
-      this.workspaces.set(content.workspace_id, state);
+      state = this.createWorkspace(event.workspace_id);
+      this.workspaces.set(event.workspace_id, state);
     }
-    const event: AuditEvent = { id: newId('evt'), ...content, prev_hash: state.headHash, hash: '' };
+    event.id = newId('evt');
+    event.prev_hash = state.headHash;
     const { hash, line } = sealEvent(event);
     event.hash = hash;
     const ordinal = state.index.add(indexFieldsOf(event, typeCode, occurredAtMs));
