@@ -21,7 +21,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDirectory } from './durable-file.js';
+import { errnoCode, fsyncDirectory } from './durable-file.js';
 
 const SEGMENT_PATTERN = /^(\d{6,})-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.ndjson$/;
 const NEWLINE = 0x0a;
@@ -113,11 +113,6 @@ export async function listSegments(dir: string): Promise<SegmentInfo[]> {
   return segments.sort((a, b) => a.sequence - b.sequence);
 }
 
-function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
-}
 
 /** Length of the unterminated last line of a file (0 when it ends with a newline or is empty). */
 async function unterminatedTailBytes(filePath: string): Promise<number> {

@@ -73,10 +73,21 @@ function isTempFileOf(filePath: string, candidate: string): boolean {
   return /^\d+\.[0-9a-f]+$/.test(middle);
 }
 
-function errnoCode(error: unknown): string | undefined {
+/** The `code` of a Node system error (`ENOENT`, `EPERM`…), if it has one. */
+export function errnoCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
     ? error.code
     : undefined;
+}
+
+/** The names in `dir`; none when the folder does not exist (yet). */
+export async function namesIn(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /**
@@ -150,14 +161,7 @@ export async function writeFileDurablyWith(
  */
 export async function removeLeftoverTempFiles(filePath: string): Promise<string[]> {
   const dir = path.dirname(filePath);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw error;
-  }
-  const leftovers = names.filter((name) => isTempFileOf(filePath, name));
+  const leftovers = (await namesIn(dir)).filter((name) => isTempFileOf(filePath, name));
   for (const name of leftovers) await rm(path.join(dir, name), { force: true });
   return leftovers;
 }

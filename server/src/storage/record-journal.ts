@@ -18,9 +18,9 @@
  *   acknowledged only after its fsync): it is dropped. A complete line that does not parse is
  *   damage, and stops the start with an error naming the file and the line.
  */
-import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory } from './durable-file.js';
+import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory, namesIn } from './durable-file.js';
 import { scanLines } from './line-scanner.js';
 
 export interface JournalFile {
@@ -50,23 +50,13 @@ export interface JournalReplayReport {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
 export function journalFileName(stem: string, generation: number): string {
   return `${stem}-journal-${String(generation).padStart(6, '0')}.ndjson`;
 }
 
 /** The journal files of `stem` in `dir`, oldest generation first. */
 export async function listJournalFiles(dir: string, stem: string): Promise<JournalFile[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw error;
-  }
+  const names = await namesIn(dir);
   const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-journal-(\\d{6,})\\.ndjson$`);
   const files: JournalFile[] = [];
   for (const name of names) {
