@@ -258,7 +258,7 @@ describe('what each attempt sends', () => {
     expect(new Set(seen.map((r) => r.headers.get('idempotency-key'))).size).toBe(1);
   });
 
-  it("lets a call's own middleware edit the headers of the prepared request", async () => {
+  it("gives a call's own middleware a real Request, whose edits are re-sent on every attempt", async () => {
     const seen = scriptedThings('post', [status(502)]);
     const { client } = makeClient();
     const received: unknown[] = [];
@@ -266,13 +266,35 @@ describe('what each attempt sends', () => {
       onRequest({ request }: { request: Request }) {
         received.push(request);
         request.headers.set('X-Trace', `${request.method} ${new URL(request.url).pathname}`);
-        return request;
+        return request.clone(); // any Request API works
       },
     };
     await dataOrThrow(client.POST('/v1/things', { body: { name: 'abc' }, middleware: [middleware] }));
-    // The client cannot see a call's own middleware coming, so it gets the prepared request, not a Request.
-    expect(received[0]).toBeInstanceOf(PreparedRequest);
+    expect(received[0]).toBeInstanceOf(Request);
     expect(seen.map((r) => r.headers.get('x-trace'))).toEqual(['POST /v1/things', 'POST /v1/things']);
+    expect(seen.map((r) => r.body)).toEqual(['{"name":"abc"}', '{"name":"abc"}']);
+    // Only that call: the next one is prepared again.
+    const plain: unknown[] = [];
+    await dataOrThrow(client.POST('/v1/things', { body: { name: 'def' }, middleware: [] }));
+    await dataOrThrow(client.POST('/v1/things', { body: { name: 'ghi' }, middleware: [{ onRequest: ({ request }: { request: Request }) => void plain.push(request) }] }));
+    expect(plain[0]).toBeInstanceOf(Request);
+  });
+
+  it("gives a call's own fetch a real Request", async () => {
+    scriptedThings('post', []);
+    const { client } = makeClient();
+    const received: unknown[] = [];
+    await dataOrThrow(
+      client.POST('/v1/things', {
+        body: { name: 'abc' },
+        fetch: (request: Request) => {
+          received.push(request.clone());
+          return fetch(request);
+        },
+      }),
+    );
+    expect(received[0]).toBeInstanceOf(Request);
+    expect(await (received[0] as Request).text()).toBe('{"name":"abc"}');
   });
 
   it('gives a custom fetch a Request per attempt, with the same body and Idempotency-Key', async () => {

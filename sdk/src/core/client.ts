@@ -78,10 +78,12 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
     fetch,
     createTypedClient<Paths extends {}>(options: TypedClientOptions = {}) {
       // Calls build PreparedRequests, which the retrying fetch sends without a Request (see transport.ts), until
-      // middleware is added with `use()`: middleware gets real Requests, since it may use any of their API.
+      // middleware is added with `use()`, and for a call that brings its own `fetch` or `middleware`: those get
+      // real Requests, since they may use any of their API.
       let withMiddleware = false;
+      let callsWantingRequests = 0;
       const ClientRequest = function (url: string, init: RequestInit) {
-        return withMiddleware ? new Request(url, init) : new PreparedRequest(url, init);
+        return withMiddleware || callsWantingRequests > 0 ? new Request(url, init) : new PreparedRequest(url, init);
       } as unknown as typeof Request;
       // openapi-fetch checks what middleware returns with `instanceof` this class.
       Object.defineProperty(ClientRequest, Symbol.hasInstance, { value: (value: unknown) => value instanceof Request || value instanceof PreparedRequest });
@@ -97,6 +99,25 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
         withMiddleware = true;
         use(...middleware);
       };
+      // openapi-fetch builds a call's Request synchronously, before its first await, so a counter held around
+      // the call's start covers exactly that call.
+      const wantsRequest = (init: unknown) => {
+        const options = init as { fetch?: unknown; middleware?: unknown[] } | undefined;
+        return options?.fetch !== undefined || (options?.middleware?.length ?? 0) > 0;
+      };
+      const withRequests = <A extends unknown[], R>(call: (...args: A) => R, init: (args: A) => unknown) => (...args: A): R => {
+        if (!wantsRequest(init(args))) return call(...args);
+        callsWantingRequests += 1;
+        try {
+          return call(...args);
+        } finally {
+          callsWantingRequests -= 1;
+        }
+      };
+      for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const) {
+        (client as unknown as Record<string, unknown>)[method] = withRequests(client[method] as (...args: unknown[]) => unknown, (args) => args[1]);
+      }
+      client.request = withRequests(client.request as (...args: unknown[]) => unknown, (args) => args[2]) as typeof client.request;
       return client;
     },
   };
