@@ -16,7 +16,6 @@ import {
   UnprocessableEntityError,
 } from '../src/core/errors.js';
 import { defaultSleep } from '../src/core/retry.js';
-import { PreparedRequest } from '../src/core/transport.js';
 import { API_KEY, BASE_URL, problemResponse, recordingSleep, useMswServer } from './helpers.js';
 import type { TestPaths } from './test-paths.js';
 
@@ -273,7 +272,7 @@ describe('what each attempt sends', () => {
     expect(received[0]).toBeInstanceOf(Request);
     expect(seen.map((r) => r.headers.get('x-trace'))).toEqual(['POST /v1/things', 'POST /v1/things']);
     expect(seen.map((r) => r.body)).toEqual(['{"name":"abc"}', '{"name":"abc"}']);
-    // Only that call: the next one is prepared again.
+    // An empty list is no middleware; a later call with some gets a Request again.
     const plain: unknown[] = [];
     await dataOrThrow(client.POST('/v1/things', { body: { name: 'def' }, middleware: [] }));
     await dataOrThrow(client.POST('/v1/things', { body: { name: 'ghi' }, middleware: [{ onRequest: ({ request }: { request: Request }) => void plain.push(request) }] }));
