@@ -101,6 +101,39 @@ describe('reading the body behind Node’s HTTP server', () => {
     expect((await send(port, [Buffer.from('{}')])).status).toBe(200);
   });
 
+  it('answers, rather than hangs, when the client hung up before the body was read', async () => {
+    const settled: string[] = [];
+    const app = new Hono();
+    app.onError((error, c) => {
+      settled.push(error instanceof HTTPException ? `error ${error.status}` : 'error');
+      return c.text('', 400);
+    });
+    // Whatever runs before the body is read (authentication, rate limiting) can outlast the client.
+    app.use('*', async (_c, next) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await next();
+    });
+    app.use('*', requestBody(LIMIT));
+    app.post('/echo', (c) => {
+      settled.push('handled');
+      return c.text('ok');
+    });
+    const slow = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => slow.once('listening', () => resolve()));
+    try {
+      const slowPort = (slow.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => {
+        const req = httpRequest({ host: '127.0.0.1', port: slowPort, path: '/echo', method: 'POST', headers: { 'content-length': 100 } });
+        req.on('error', () => resolve());
+        req.write('{"name":"half');
+        setTimeout(() => req.destroy(), 20);
+      });
+      await expect.poll(() => settled, { timeout: 5_000 }).toEqual(['error 400']);
+    } finally {
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it('reads a DELETE body too, and an empty body as empty text', async () => {
     expect(await send(port, [Buffer.from('{"reason":"x"}')], { method: 'DELETE', length: 14 })).toEqual({ status: 200, body: { text: '{"reason":"x"}', parsed: { reason: 'x' } } });
     expect(await send(port, [], { length: 0 })).toEqual({ status: 200, body: { text: '', parsed: 'not json' } });

@@ -87,6 +87,10 @@ function finish(incoming: IncomingMessage): NodeRead {
 
 /** The body's bytes, or `undefined` once it passes `maxBytes` (the rest is left to drain). */
 function readNode(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array | undefined> {
+  // A client that hung up while earlier middleware ran has a stream that will never emit again.
+  if (incoming.destroyed || incoming.readableAborted || incoming.errored) {
+    return Promise.reject(new HTTPException(400, { message: 'The request body could not be read (the connection closed before the body ended).' }));
+  }
   return new Promise((resolve, reject) => {
     reads.set(incoming, { chunks: [], size: 0, maxBytes, resolve, reject });
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
