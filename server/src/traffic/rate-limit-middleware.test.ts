@@ -51,6 +51,8 @@ function makeApp(policy: RateLimitPolicy = { requestsPerMinute: 7, burst: 3 }) {
   app.get('/crash', () => {
     throw new Error('boom');
   });
+  // A response whose headers cannot be changed in place.
+  app.get('/redirect', () => Response.redirect('https://example.com/elsewhere', 302));
   return { app, clock, limited, handledCount: () => handled };
 }
 
@@ -68,6 +70,14 @@ describe('rateLimit middleware', () => {
     expect(res.headers.get('RateLimit-Policy')).toBe('"default";q=7;w=60;tessera-burst=3');
     expect(res.headers.get('RateLimit')).toBe('"default";r=9;t=9');
     expect(res.headers.get('Retry-After')).toBeNull();
+  });
+
+  it('adds them to a response whose headers are immutable', async () => {
+    const { app } = makeApp();
+    const res = await app.request('/redirect', asKey('key_1'));
+    expect(res.status).toBe(302);
+    expect(res.headers.get('Location')).toBe('https://example.com/elsewhere');
+    expect(res.headers.get('X-RateLimit-Remaining')).toBe('9');
   });
 
   it('adds them to error responses too', async () => {

@@ -64,10 +64,14 @@ export function rateLimit(options: RateLimitMiddlewareOptions): MiddlewareHandle
     }
 
     await next();
-    // Set on the final response itself: c.header() after next() would re-wrap it, which behind
-    // @hono/node-server turns a cheap string response into a full streamed one. Every response
-    // this app produces is built by it, so its headers are mutable.
-    const finalHeaders = c.res.headers;
-    for (const [name, value] of Object.entries(headers)) finalHeaders.set(name, value);
+    // Set on the final response itself: c.header() after next() re-wraps it, which behind
+    // @hono/node-server turns a cheap string response into a full streamed one. Only a response
+    // with immutable headers (a proxied fetch(), Response.redirect()) pays for the re-wrap.
+    try {
+      const finalHeaders = c.res.headers;
+      for (const [name, value] of Object.entries(headers)) finalHeaders.set(name, value);
+    } catch {
+      for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    }
   };
 }
