@@ -674,8 +674,9 @@ export class RecordStore {
     const queued = this.#pending;
     this.#pending = [];
     const notAttempted = new StoreFailedError(
-      `The change to ${this.description} was not written because an earlier write failed; the store ` +
-        `refuses reads and writes until the server restarts and reloads the data from disk.`,
+      // Not "was not written": a checkpoint that captured it may still have put it on disk.
+      `The change to ${this.description} was not journaled because an earlier write failed, so it may or ` +
+        `may not be on disk; the store refuses reads and writes until the server restarts and reloads the data from disk.`,
       { cause: writeError },
     );
     for (const commit of queued) commit.reject(notAttempted);
