@@ -59,51 +59,16 @@ export interface DocumentStore<T> {
   readonly stats: DocumentStoreStats;
 }
 
-/** The store stopped accepting reads and writes after a failed write. Restart to reload from disk. */
-export class StoreFailedError extends Error {
-  readonly code: string = 'store_failed';
+import { GroupCommit } from './group-commit.js';
+import { StoreClosedError, type StoreFailedError } from './store-errors.js';
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreFailedError';
-  }
-}
-
-/** The write that contained the caller's change failed; the change may or may not be on disk. */
-export class DocumentWriteError extends StoreFailedError {
-  override readonly code: string = 'document_write_failed';
-
-  constructor(description: string, cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    super(
-      `Writing ${description} failed (${detail}). The change may or may not have reached the disk; ` +
-        `the store now refuses reads and writes. Fix the cause (disk full, permissions) and restart ` +
-        `the server to reload the data from disk.`,
-      { cause },
-    );
-    this.name = 'DocumentWriteError';
-  }
-}
-
-export class StoreClosedError extends Error {
-  readonly code = 'store_closed';
-
-  constructor(description: string) {
-    super(`The document store for ${description} is closed.`);
-    this.name = 'StoreClosedError';
-  }
-}
+export { DocumentWriteError, StoreClosedError, StoreFailedError } from './store-errors.js';
 
 export interface LowDocumentStoreOptions {
   /** Names the store in error messages (e.g. the file path). */
   description: string;
   /** Called once, when a write fails and the store stops. */
   onFailure?: (error: StoreFailedError) => void;
-}
-
-interface PendingAck {
-  resolve(): void;
-  reject(error: unknown): void;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -118,122 +83,61 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export class LowDocumentStore<T> implements DocumentStore<T> {
   readonly #low: Low<T>;
   readonly #description: string;
-  readonly #onFailure: ((error: StoreFailedError) => void) | undefined;
-  /** Callers whose change is in memory but not yet part of a started write. */
-  #unwritten: PendingAck[] = [];
-  #writing = false;
-  #idleWaiters: Array<() => void> = [];
-  #failure: StoreFailedError | undefined;
+  readonly #commits: GroupCommit<void>;
   #closed = false;
-  #writes = 0;
-  #acknowledged = 0;
 
   constructor(low: Low<T>, options: LowDocumentStoreOptions) {
     this.#low = low;
     this.#description = options.description;
-    this.#onFailure = options.onFailure;
+    this.#commits = new GroupCommit<void>({
+      description: options.description,
+      // The adapter serializes `data` synchronously, before its first await, so exactly the
+      // changes of the batch (and of nothing applied later) are in this write.
+      write: () => low.write(),
+      onFailure: options.onFailure,
+    });
   }
 
   get failure(): Error | undefined {
-    return this.#failure;
+    return this.#commits.failure;
   }
 
   get stats(): DocumentStoreStats {
-    return { acknowledgedUpdates: this.#acknowledged, writes: this.#writes };
+    const { acknowledged, writes } = this.#commits.stats;
+    return { acknowledgedUpdates: acknowledged, writes };
   }
 
   read(): DeepReadonly<T> {
-    if (this.#failure) throw this.#failure;
+    const failure = this.#commits.failure;
+    if (failure) throw failure;
     return this.#low.data as DeepReadonly<T>;
   }
 
   update<R>(mutator: DocumentMutator<T, R>): Promise<R> {
     if (this.#closed) return Promise.reject(new StoreClosedError(this.#description));
-    if (this.#failure) return Promise.reject(this.#failure);
+    const failure = this.#commits.failure;
+    if (failure) return Promise.reject(failure);
     let result: R;
     try {
       result = mutator(this.#low.data) as R;
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise<R>((resolve, reject) => {
-      this.#unwritten.push({
-        resolve: () => {
-          this.#acknowledged += 1;
-          // The synchronous part of an async mutator already changed the document, so it is
-          // persisted like any change; the caller still learns that async mutators are a bug.
-          if (isThenable(result)) reject(new TypeError('A document mutator must be synchronous; it returned a promise.'));
-          else resolve(result);
-        },
-        reject,
-      });
-      this.#startWriting();
+    return this.#commits.enqueue().then(() => {
+      // The synchronous part of an async mutator already changed the document, so it is
+      // persisted like any change; the caller still learns that async mutators are a bug.
+      if (isThenable(result)) throw new TypeError('A document mutator must be synchronous; it returned a promise.');
+      return result;
     });
   }
 
   flush(): Promise<void> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    if (!this.#writing && this.#unwritten.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.#idleWaiters.push(() => (this.#failure ? reject(this.#failure) : resolve()));
-    });
+    return this.#commits.flush();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush().catch(() => undefined);
-  }
-
-  #startWriting(): void {
-    if (this.#writing) return; // the running loop picks the new change up after its current write
-    this.#writing = true;
-    void this.#writeLoop();
-  }
-
-  async #writeLoop(): Promise<void> {
-    // Let every update issued in the same synchronous run join the first write.
-    await Promise.resolve();
-    while (this.#unwritten.length > 0) {
-      const batch = this.#unwritten;
-      this.#unwritten = [];
-      try {
-        // The adapter serializes `data` synchronously, before its first await, so exactly the
-        // changes of `batch` (and of nothing applied later) are in this write.
-        await this.#low.write();
-      } catch (error) {
-        this.#fail(error, batch);
-        return;
-      }
-      this.#writes += 1;
-      for (const ack of batch) ack.resolve();
-    }
-    // Checked and cleared in the same synchronous step as the loop condition: no update can slip
-    // in between and find neither a running loop nor a new one.
-    this.#writing = false;
-    this.#notifyIdle();
-  }
-
-  #fail(cause: unknown, batch: PendingAck[]): void {
-    const writeError = new DocumentWriteError(this.#description, cause);
-    this.#failure = writeError;
-    for (const ack of batch) ack.reject(writeError);
-    const queued = this.#unwritten;
-    this.#unwritten = [];
-    const notAttempted = new StoreFailedError(
-      `The change to ${this.#description} was not written because an earlier write failed; the store ` +
-        `refuses reads and writes until the server restarts and reloads the data from disk.`,
-      { cause: writeError },
-    );
-    for (const ack of queued) ack.reject(notAttempted);
-    this.#writing = false;
-    this.#notifyIdle();
-    this.#onFailure?.(writeError);
-  }
-
-  #notifyIdle(): void {
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const waiter of waiters) waiter();
   }
 }
 

@@ -26,7 +26,8 @@
 import { Low } from 'lowdb';
 import path from 'node:path';
 import { CorruptDataFileError, removeLeftoverTempFiles } from './durable-file.js';
-import { DocumentWriteError, StoreClosedError, StoreFailedError } from './document-store.js';
+import { GroupCommit } from './group-commit.js';
+import { StoreClosedError, type StoreFailedError } from './store-errors.js';
 import { JournalWriter, deleteJournalsBefore, listJournalFiles, replayJournal } from './record-journal.js';
 import { RecordSnapshotAdapter, writeSnapshotFile, type RecordSnapshot, type SnapshotFormat } from './record-snapshot.js';
 import { RowTable, readLeadingStrings, type BaseFile } from './row-table.js';
@@ -313,12 +314,6 @@ function snapshotFormat(options: RecordStoreOptions): SnapshotFormat {
   };
 }
 
-interface PendingCommit {
-  line: string;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 interface Persistence {
   low: Low<RecordSnapshot>;
   adapter: RecordSnapshotAdapter;
@@ -333,14 +328,11 @@ export class RecordStore {
   /** lowdb's `data`: the tables' row maps plus the top-level fields and the last sequence number. */
   readonly #data: RecordSnapshot;
   readonly #files: Persistence | undefined;
-  readonly #onFailure: ((error: StoreFailedError) => void) | undefined;
   readonly #onCheckpointError: (error: unknown) => void;
   readonly #checkpointMinBytes: number;
   readonly #checkpointRatio: number;
-  #pending: PendingCommit[] = [];
-  #writing = false;
-  #idleWaiters: Array<() => void> = [];
-  #failure: StoreFailedError | undefined;
+  /** Journal appends: each makes the lines of every commit waiting durable at once. */
+  readonly #commits: GroupCommit<string>;
   #closed = false;
   #closing: Promise<void> | undefined;
   /** After close(): the snapshot file is closed, so reads are refused. */
@@ -354,8 +346,6 @@ export class RecordStore {
   #journalBytes = 0;
   #nextCheckpointAt = 0;
   #snapshotBytes = 0;
-  #acknowledged = 0;
-  #appends = 0;
   #checkpoints = 0;
   #failedCheckpoints = 0;
 
@@ -363,7 +353,13 @@ export class RecordStore {
     this.description = description;
     this.#data = data;
     this.#files = files;
-    this.#onFailure = options.onFailure;
+    this.#commits = new GroupCommit<string>({
+      description,
+      write: (lines) => this.#append(lines),
+      // Between appends: the only moment a checkpoint may switch journal files.
+      afterWrite: () => this.#maybeCheckpoint(),
+      onFailure: options.onFailure,
+    });
     this.#onCheckpointError =
       options.onCheckpointError ??
       ((error) => process.emitWarning(`Checkpointing ${description} failed; the journal keeps every change and it is retried later: ${error instanceof Error ? error.message : String(error)}`));
@@ -451,13 +447,13 @@ export class RecordStore {
   }
 
   get failure(): Error | undefined {
-    return this.#failure;
+    return this.#commits.failure;
   }
 
   get stats(): RecordStoreStats {
     return {
-      acknowledgedCommits: this.#acknowledged,
-      journalAppends: this.#appends,
+      acknowledgedCommits: this.#commits.stats.acknowledged,
+      journalAppends: this.#commits.stats.writes,
       checkpoints: this.#checkpoints,
       failedCheckpoints: this.#failedCheckpoints,
       journalBytes: this.#journalBytes,
@@ -487,7 +483,7 @@ export class RecordStore {
    */
   commit(writes: readonly RecordWrite[]): Promise<void> {
     if (this.#closed) return Promise.reject(new StoreClosedError(this.description));
-    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#commits.failure) return Promise.reject(this.#commits.failure);
     let encoded: Array<{ table: Table; id: string; row: string | null }>;
     try {
       encoded = writes.map(({ collection, id, record }) => {
@@ -503,34 +499,26 @@ export class RecordStore {
     this.#data.seq = seq;
     for (const { table, id, row } of encoded) table.set(id, row);
     if (this.#files === undefined) {
-      this.#acknowledged += 1;
+      this.#commits.acknowledgeWithoutWrite();
       return Promise.resolve();
     }
     // The line is assembled from the texts just encoded: no second serialization.
-    const line = `{"seq":${seq},"writes":[${encoded.map(({ table, id, row }) => `[${JSON.stringify(table.name)},${JSON.stringify(id)},${row ?? 'null'}]`).join(',')}]}\n`;
-    return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ line, resolve, reject });
-      this.#startWriting();
-    });
+    return this.#commits.enqueue(`{"seq":${seq},"writes":[${encoded.map(({ table, id, row }) => `[${JSON.stringify(table.name)},${JSON.stringify(id)},${row ?? 'null'}]`).join(',')}]}\n`);
   }
 
   /** Resolves when every commit so far is durable; rejects if the store has failed. */
   flush(): Promise<void> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    if (!this.#writing && this.#pending.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.#idleWaiters.push(() => (this.#failure ? reject(this.#failure) : resolve()));
-    });
+    return this.#commits.flush();
   }
 
   /** Write a checkpoint now (after the running one, if any) and wait for it. Never rejects. */
   async checkpoint(): Promise<void> {
     if (this.#files === undefined) return;
     // A checkpoint switches journal files, so it must start while no append is in flight.
-    while (this.#writing || this.#checkpointing !== undefined) {
+    while (this.#commits.writing || this.#checkpointing !== undefined) {
       await this.#checkpointing;
       await this.flush().catch(() => undefined);
-      if (this.#failure) return;
+      if (this.#commits.failure) return;
     }
     this.#startCheckpoint();
     await this.#checkpointing;
@@ -548,7 +536,7 @@ export class RecordStore {
       await this.#checkpointing;
       const files = this.#files;
       if (files === undefined) return;
-      if (!this.#failure && (!this.#sealed || this.#staleJournals || files.journal.bytes > 0)) {
+      if (!this.#commits.failure && (!this.#sealed || this.#staleJournals || files.journal.bytes > 0)) {
         this.#startCheckpoint();
         await this.#checkpointing;
       }
@@ -566,7 +554,7 @@ export class RecordStore {
   }
 
   #readable(collection: string): Table {
-    if (this.#failure) throw this.#failure;
+    if (this.#commits.failure) throw this.#commits.failure;
     // Records are read back from the snapshot file, whose descriptor close() released.
     if (this.#released) throw new StoreClosedError(this.description);
     return this.#table(collection);
@@ -576,37 +564,10 @@ export class RecordStore {
     return Math.max(this.#checkpointMinBytes, this.#snapshotBytes * this.#checkpointRatio);
   }
 
-  #startWriting(): void {
-    if (this.#writing) return; // the running loop takes the new commit after its current append
-    this.#writing = true;
-    void this.#writeLoop();
-  }
-
-  async #writeLoop(): Promise<void> {
-    const files = this.#files!;
-    // Let every commit issued in the same synchronous run join the first append.
-    await Promise.resolve();
-    while (this.#pending.length > 0) {
-      const batch = this.#pending;
-      this.#pending = [];
-      const bytes = Buffer.from(batch.map((commit) => commit.line).join(''), 'utf8');
-      try {
-        await files.journal.append(bytes);
-      } catch (error) {
-        this.#fail(error, batch);
-        return;
-      }
-      this.#appends += 1;
-      this.#journalBytes += bytes.length;
-      this.#acknowledged += batch.length;
-      for (const commit of batch) commit.resolve();
-      // Between appends: the only moment a checkpoint may switch journal files.
-      this.#maybeCheckpoint();
-    }
-    // Checked and cleared in the same synchronous step as the loop condition: no commit can slip
-    // in between and find neither a running loop nor a new one.
-    this.#writing = false;
-    this.#notifyIdle();
+  async #append(lines: string[]): Promise<void> {
+    const bytes = Buffer.from(lines.join(''), 'utf8');
+    await this.#files!.journal.append(bytes);
+    this.#journalBytes += bytes.length;
   }
 
   /** Only where no append is in flight: in the write loop between appends, or before any. */
@@ -624,7 +585,7 @@ export class RecordStore {
    */
   #startCheckpoint(): void {
     const files = this.#files;
-    if (files === undefined || this.#checkpointing !== undefined || this.#failure) return;
+    if (files === undefined || this.#checkpointing !== undefined || this.#commits.failure) return;
     if (files.journal.bytes > 0) this.#staleJournals = true;
     const covered = this.#journalBytes;
     const { previous, closed } = files.journal.nextGeneration();
@@ -665,29 +626,5 @@ export class RecordStore {
     this.#data.base = written.base;
     previous?.close();
     this.#snapshotBytes = written.bytes;
-  }
-
-  #fail(cause: unknown, batch: PendingCommit[]): void {
-    const writeError = new DocumentWriteError(this.description, cause);
-    this.#failure = writeError;
-    for (const commit of batch) commit.reject(writeError);
-    const queued = this.#pending;
-    this.#pending = [];
-    const notAttempted = new StoreFailedError(
-      // Not "was not written": a checkpoint that captured it may still have put it on disk.
-      `The change to ${this.description} was not journaled because an earlier write failed, so it may or ` +
-        `may not be on disk; the store refuses reads and writes until the server restarts and reloads the data from disk.`,
-      { cause: writeError },
-    );
-    for (const commit of queued) commit.reject(notAttempted);
-    this.#writing = false;
-    this.#notifyIdle();
-    this.#onFailure?.(writeError);
-  }
-
-  #notifyIdle(): void {
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const waiter of waiters) waiter();
   }
 }
