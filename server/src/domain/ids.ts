@@ -11,7 +11,7 @@ export type IdPrefix = 'ws' | 'mem' | 'role' | 'key' | 'req' | 'evt' | 'cor' | '
 const POOL_BYTES = 8192;
 let pool = new Uint8Array(0);
 let poolOffset = 0;
-export function pooledRandomBytes<T extends Uint8Array>(target: T): T {
+function pooledRandomBytes<T extends Uint8Array>(target: T): T {
   if (poolOffset + target.length > pool.length) {
     pool = randomFillSync(new Uint8Array(Math.max(POOL_BYTES, target.length)));
     poolOffset = 0;
