@@ -30,7 +30,6 @@
  * `journal_seq` says which journal entries the snapshot already contains (see record-journal.ts).
  */
 import { createHash } from 'node:crypto';
-import { openSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { CorruptDataFileError, UnreadableDataFileError, parseJsonBytes, writeFileDurablyWith } from './durable-file.js';
@@ -301,21 +300,19 @@ async function readSealed(filePath: string, header: FirstLine, format: SnapshotF
     throw corrupt(filePath, 'its first line is damaged', error);
   }
 
-  // The descriptor records are read back through for as long as the store runs (or until a
-  // checkpoint replaces the file). Opened before the scan, so both see the same file.
-  let fd: number;
+  // Records are read from these bytes for as long as the store runs (or until a checkpoint
+  // replaces the file): a key check never waits on the disk.
+  let bytes: Buffer;
   try {
-    fd = openSync(filePath, 'r');
+    bytes = await readFile(filePath);
   } catch (error) {
     throw new UnreadableDataFileError(filePath, error);
   }
-  const base = new BaseFile(filePath, fd);
-  try {
-    return await scanSealed(filePath, header, format, parsed, base);
-  } catch (error) {
-    base.close();
-    throw error;
-  }
+  const result = await scanSealed(filePath, header, format, parsed, new BaseFile(filePath, bytes));
+  // We hold the folder's lock, so the file cannot change between the read and the scan; this only
+  // makes sure the records are read from the bytes the seal was checked on.
+  if (result.bytes !== bytes.length) throw corrupt(filePath, 'it changed while it was being read');
+  return result;
 }
 
 async function scanSealed(
@@ -373,7 +370,6 @@ async function scanSealed(
   try {
     scanned = await scanLines(filePath, {
       start: header.end,
-      fd: base.fd,
       chunkBytes: 4 * 1024 * 1024,
       onChunk: (chunk) => hash.update(chunk),
       // A layout problem is only noted: the scan goes on so that the checksum, the likelier
@@ -476,10 +472,9 @@ export class RecordSnapshotAdapter implements Adapter<RecordSnapshot> {
   }
 
   write(snapshot: RecordSnapshot): Promise<void> {
-    return writeSnapshotFile(this.path, snapshot, this.#format).then((result) => {
-      // Opened by name right after the rename: we hold the folder's lock, nothing else replaces it.
-      const fd = openSync(this.path, 'r');
-      this.lastWrite = { ...result, base: new BaseFile(this.path, fd) };
+    return writeSnapshotFile(this.path, snapshot, this.#format).then(async (result) => {
+      // Read by name right after the rename: we hold the folder's lock, nothing else replaces it.
+      this.lastWrite = { ...result, base: new BaseFile(this.path, await readFile(this.path)) };
     });
   }
 }

@@ -56,6 +56,20 @@ describe('RecordStore', () => {
     expect(store.idBy('items', 'digest', 'd2')).toBeUndefined();
   });
 
+  it('reads checkpointed records from memory, never from the file (a key check must not wait on the disk)', async () => {
+    const first = await open();
+    await put(first, item(1), item(2));
+    await first.close();
+    const store = await open();
+    // The records now come from the snapshot: empty the file in place, under the store.
+    const snapshot = await readFile(file(), 'utf8');
+    await writeFile(file(), '');
+    expect(store.get('items', 'i2')).toEqual(item(2));
+    expect(store.idBy('items', 'digest', 'd1')).toBe('i1');
+    expect(store.list('items').map((r) => r.id).sort()).toEqual(['i1', 'i2']);
+    await writeFile(file(), snapshot); // for the checkpoint at close
+  });
+
   it('hands out copies: changing a record read or committed never changes the store', async () => {
     const store = await open();
     const record = item(1, { tags: ['a'], meta: { deep: { x: 1 } } });

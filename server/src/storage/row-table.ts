@@ -5,28 +5,23 @@
  * Why not a `Map<string, string>` of texts: 100,000 API keys are ~64 MB of text. On the JS heap
  * that is 100,000 strings the garbage collector copies while they are created (most of the cost of
  * opening the file) and then counts as live data, which V8 multiplies into headroom for garbage.
- * Off the heap it is still 64 MB of RSS, for text that is already in the snapshot file. So a
- * record that has not changed since the last checkpoint is only a location in that file (the
- * "base"), read back with a positioned read when needed: the OS page cache holds it, not the
- * process. Only records written since the last checkpoint (bounded by the journal size that
- * triggers the next one) are kept in memory. The heap holds ids and small typed arrays.
+ * Off the heap, as the snapshot file's bytes read once into one Buffer (the "base"), the same text
+ * costs the collector nothing: a record that has not changed since the last checkpoint is only a
+ * location in it. It is held in memory rather than read back from the file on demand because
+ * authenticating or verifying a key must never wait on the disk. Records written since the last
+ * checkpoint (bounded by the journal size that triggers the next one) go into slabs. The heap holds
+ * ids and small typed arrays.
  *
  * In-memory texts go into append-only slabs (Buffers of up to 4 MiB): a replaced or deleted text
  * just becomes dead space, and a capture (a checkpoint being written) can keep reading the slabs
  * and the base file it saw while the table changes. When dead space passes half the live texts,
  * the live ones are copied into fresh slabs; old slabs are freed once no capture uses them.
- *
- * Reads of the base are synchronous (`readSync`): they are served from the page cache (the file
- * was just read or written), cost a few microseconds, and keep the store's reads synchronous.
  */
-import { closeSync, readSync } from 'node:fs';
 
 const MIN_SLAB_BYTES = 64 * 1024;
 const MAX_SLAB_BYTES = 4 * 1024 * 1024;
 /** Compact only above this much dead space, so small tables never bother. */
 const MIN_COMPACT_BYTES = 1024 * 1024;
-/** Bulk reads of the base (listing, indexing, checkpoints) go through a window this large. */
-const WINDOW_BYTES = 1024 * 1024;
 /** The leading fields of a record fit in this many bytes, unless values are unusually long. */
 const HEAD_BYTES = 512;
 /** Location of a record in the base file rather than a slab. */
@@ -36,75 +31,28 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
 
-/** The snapshot file records are read back from: a descriptor kept open while any row uses it. */
+/** The bytes of the snapshot file that records not written since were read from. */
 export class BaseFile {
   readonly path: string;
-  readonly fd: number;
-  #closed = false;
+  #bytes: Buffer | undefined;
 
-  constructor(filePath: string, fd: number) {
+  constructor(filePath: string, bytes: Buffer) {
     this.path = filePath;
-    this.fd = fd;
+    this.#bytes = bytes;
   }
 
-  /** Fill `target[0..length)` from `position`; throws when the file is shorter than that. */
-  read(target: Buffer, length: number, position: number): void {
-    if (this.#closed) throw new Error(`Reading ${this.path} after it was closed (a bug in the record store).`);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, target, done, length - done, position + done);
-      if (n === 0) {
-        // We hold the folder's lock and only ever replace the file by rename, which leaves our
-        // descriptor on the old one: it shrinks only if someone edited it in place.
-        throw new Error(`The data file ${this.path} changed while the server was running (it is shorter than expected). Restart the server.`);
-      }
-      done += n;
-    }
+  /** The file's bytes, for reading records in place. */
+  get bytes(): Buffer {
+    if (this.#bytes === undefined) throw new Error(`Reading ${this.path} after it was released (a bug in the record store).`);
+    return this.#bytes;
   }
 
+  /** Lets the bytes go once no row or capture uses them. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    closeSync(this.fd);
+    this.#bytes = undefined;
   }
 }
 
-/** Reads records of a base file through a window, for passes in file order. */
-class WindowReader {
-  readonly #base: BaseFile;
-  #window = Buffer.allocUnsafe(0);
-  #start = 0;
-  #end = 0;
-
-  constructor(base: BaseFile) {
-    this.#base = base;
-  }
-
-  /** The buffer and the index in it where `length` bytes at `offset` are. Valid until the next call. */
-  read(offset: number, length: number): { bytes: Buffer; start: number } {
-    if (offset < this.#start || offset + length > this.#end) {
-      const size = Math.max(WINDOW_BYTES, length);
-      if (this.#window.length < size) this.#window = Buffer.allocUnsafe(size);
-      // Read ahead as far as the window goes; near the end of the file only what is there.
-      let got = 0;
-      while (got < length) {
-        const n = readSync(this.#base.fd, this.#window, got, size - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      if (got < length) this.#base.read(this.#window, length, offset); // throws the clear error
-      this.#start = offset;
-      this.#end = offset + got;
-    }
-    return { bytes: this.#window, start: offset - this.#start };
-  }
-}
-
-let scratch = Buffer.allocUnsafe(64 * 1024);
-function scratchOf(length: number): Buffer {
-  if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, scratch.length * 2));
-  return scratch;
-}
 
 /**
  * The string values of leading fields, when `bytes[start..end)` starts
@@ -154,21 +102,19 @@ export interface CapturedRows {
   readonly version: Float64Array;
 }
 
-/** Reads captured records one by one (base ones through a window, so in order is cheap). */
+/** Reads captured records one by one. */
 export class CapturedRowReader {
   readonly #rows: CapturedRows;
-  readonly #window: WindowReader | undefined;
 
   constructor(rows: CapturedRows) {
     this.#rows = rows;
-    this.#window = rows.base === undefined ? undefined : new WindowReader(rows.base);
   }
 
-  /** Record i's bytes start at `start` of `bytes` (length `rows.length[i]`); valid until the next call. */
+  /** Record i's bytes start at `start` of `bytes` (length `rows.length[i]`). */
   read(i: number): { bytes: Buffer; start: number } {
     const slab = this.#rows.slab[i]!;
     const offset = this.#rows.offset[i]!;
-    if (slab === IN_BASE) return this.#window!.read(offset, this.#rows.length[i]!);
+    if (slab === IN_BASE) return { bytes: this.#rows.base!.bytes, start: offset };
     return { bytes: this.#rows.slabs[slab]!, start: offset };
   }
 }
@@ -223,10 +169,7 @@ export class RowTable {
     const offset = this.#offset[slot]!;
     const length = this.#length[slot]!;
     const slab = this.#slab[slot]!;
-    if (slab !== IN_BASE) return this.#slabs[slab]!.toString('utf8', offset, offset + length);
-    const bytes = scratchOf(length);
-    this.#base!.read(bytes, length, offset);
-    return bytes.toString('utf8', 0, length);
+    return (slab === IN_BASE ? this.#base!.bytes : this.#slabs[slab]!).toString('utf8', offset, offset + length);
   }
 
   /** Calls `fn` with the record's bytes (valid during the call only); undefined when absent. */
@@ -236,11 +179,7 @@ export class RowTable {
     const offset = this.#offset[slot]!;
     const length = this.#length[slot]!;
     const slab = this.#slab[slot]!;
-    if (slab !== IN_BASE) return fn(this.#slabs[slab]!, offset, offset + length);
-    const wanted = Math.min(length, maxBytes);
-    const bytes = scratchOf(wanted);
-    this.#base!.read(bytes, wanted, offset);
-    return fn(bytes, 0, wanted);
+    return fn(slab === IN_BASE ? this.#base!.bytes : this.#slabs[slab]!, offset, offset + Math.min(length, maxBytes));
   }
 
   /** The first bytes of a record (enough for its leading fields), for {@link readLeadingStrings}. */
@@ -248,22 +187,12 @@ export class RowTable {
     return this.withBytes(id, HEAD_BYTES, fn);
   }
 
-  /**
-   * Calls `visit` with every record's bytes (valid during the call only), in insertion order;
-   * base records are read through a window, so a pass costs a few large reads.
-   */
+  /** Calls `visit` with every record's bytes (valid during the call only), in insertion order. */
   forEachRow(visit: (bytes: Buffer, start: number, end: number, id: string) => void): void {
-    const window = this.#base === undefined ? undefined : new WindowReader(this.#base);
     for (const [id, slot] of this.#slots) {
       const offset = this.#offset[slot]!;
-      const length = this.#length[slot]!;
       const slab = this.#slab[slot]!;
-      if (slab === IN_BASE) {
-        const { bytes, start } = window!.read(offset, length);
-        visit(bytes, start, start + length, id);
-      } else {
-        visit(this.#slabs[slab]!, offset, offset + length, id);
-      }
+      visit(slab === IN_BASE ? this.#base!.bytes : this.#slabs[slab]!, offset, offset + this.#length[slot]!, id);
     }
   }
 
@@ -286,6 +215,7 @@ export class RowTable {
   /** Record that `id`'s text is `length` bytes at `offset` of the base file (while opening). */
   setInBase(id: string, offset: number, length: number): void {
     if (this.#base === undefined) throw new Error('This table has no base file.');
+    if (offset + length > this.#base.bytes.length) throw new RangeError(`Record ${id} would end past the ${this.#base.bytes.length} bytes of ${this.#base.path}.`);
     this.#place(id, IN_BASE, offset, length);
   }
 
