@@ -1,6 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useTempDir } from '../storage/test-support.js';
 import { ManualClock } from '../traffic/clock.js';
 import { AuditLog, MemoryAuditLog } from './audit-log.js';
@@ -249,6 +249,15 @@ describe('file audit log on disk', () => {
     expect(log.stats().unlocated).toBe(0);
     const after = await log.list(WS);
     expect(after).toEqual(before);
+  });
+
+  it('lets events leave memory as soon as they are written, with no flush and no maintenance', async () => {
+    const log = await fileLog();
+    for (let i = 0; i < 50; i += 1) log.record(sampleEvent({ details: { i } }));
+    expect(log.stats().unlocated).toBe(50);
+    await vi.waitFor(() => expect(log.stats().unlocated).toBe(0));
+    const page = await log.list(WS, {}, { limit: 50 });
+    expect(page.data.map((event) => event.details)).toEqual(Array.from({ length: 50 }, (_, i) => ({ i: 49 - i })));
   });
 
   async function tampered(edit: (lines: string[]) => string[]): Promise<{ result: Awaited<ReturnType<AuditLog['verifyIntegrity']>>; ids: string[] }> {

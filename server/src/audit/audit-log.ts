@@ -8,16 +8,16 @@
  *   workspace (`audit_retention_days`), an integrity check or an export reads only that
  *   workspace's files, and a workspace's check says nothing about another's.
  * - `record()` is synchronous: it assigns `evt_…` and the hashes, adds the event to the
- *   in-memory index and hands it to the append log's buffer. Until the line is on disk and
- *   located (its segment and byte offset learned by reading back the new bytes), the full event
- *   stays in memory, so it is listed at once.
+ *   in-memory index and hands it to the append log's buffer. Until the append log has written
+ *   the line and said where (segment and byte offset), the line stays in memory, so the event is
+ *   listed at once.
  * - The list query runs on the index (see {@link WorkspaceIndex}); only the page's events are read
  *   from disk. Exports and integrity checks stream the segment files in constant memory.
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { newId } from '../domain/ids.js';
-import { AppendLog, Checkpoint, fsyncDirectory, listSegments, type SegmentInfo } from '../storage/index.js';
+import { AppendLog, Checkpoint, fsyncDirectory, listSegments, type SegmentInfo, type WrittenSegment } from '../storage/index.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
 import {
   AUDIT_DIR,
@@ -96,11 +96,7 @@ export interface AuditLogOptions extends AuditLogCommonOptions {
   segmentMaxAgeMs?: number;
   /** fsync at most this often (0 = every batch). Default 1000 ms. */
   fsyncIntervalMs?: number;
-  /**
-   * Locate written events, save chain heads, rotate old segments this often; 0 = never (tests call
-   * `flush()`). Default 1000 ms: recorded events stay in memory until located, and under load a
-   * longer wait means tens of megabytes of them.
-   */
+  /** Save chain heads and rotate old segments this often; 0 = never (tests call `flush()`). Default 1000 ms. */
   maintenanceIntervalMs?: number;
   /** Run `prune()` this often; 0 = never. Default 1 hour. */
   pruneIntervalMs?: number;
@@ -109,7 +105,7 @@ export interface AuditLogOptions extends AuditLogCommonOptions {
 export interface AuditLogStats {
   workspaces: number;
   events: number;
-  /** Events recorded but not yet located on disk (held in memory). */
+  /** Events recorded but not yet written to disk (held in memory). */
   unlocated: number;
   /** Strings replaced with `[redacted]` since start. */
   redactions: number;
@@ -507,9 +503,6 @@ export class MemoryAuditLog extends AuditLogCore<MemoryWorkspace> {
 // ------------------------------------------------------------------------------------------------
 // On disk
 
-/** `{"id":"evt_` + 22 characters + `"`: how a stored line starts, which names its event. */
-const ID_PREFIX_LENGTH = '{"id":"'.length + 'evt_'.length + 22 + 1;
-
 interface FileWorkspace extends WorkspaceBase {
   dir: string;
   log: AppendLog<AuditEvent> | undefined;
@@ -522,18 +515,13 @@ interface FileWorkspace extends WorkspaceBase {
   logOpenedAt: number;
   logUsed: boolean;
   /**
-   * Events recorded but not yet located on disk, as their stored lines (one flat string each is
-   * far cheaper for the garbage collector than an event's dozen objects), in log order;
-   * pending[pendingHead] has ordinal `pendingOrdinal`.
+   * Events recorded but not yet written, as their stored lines (far cheaper for the garbage
+   * collector than an event's dozen objects), in log order; pending[pendingHead] has ordinal
+   * `pendingOrdinal`. The append log writes them in this order and says where each landed.
    */
   pending: string[];
   pendingHead: number;
   pendingOrdinal: number;
-  /** Where the next unlocated line starts. */
-  locator: { segment: number; offset: number };
-  locating: Promise<void> | undefined;
-  /** Set when a written line did not match the expected event: locating stops, events stay in memory. */
-  locatorBroken: boolean;
   segmentNames: Map<number, string>;
 }
 
@@ -623,9 +611,6 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
       pending: [],
       pendingHead: 0,
       pendingOrdinal: 0,
-      locator: { segment: 0, offset: 0 },
-      locating: undefined,
-      locatorBroken: false,
       segmentNames: new Map(),
     };
   }
@@ -657,6 +642,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
         fsyncIntervalMs: this.#fsyncIntervalMs,
         clock: () => new Date(this.clock.now()),
         onError: (error) => this.#fail(error),
+        onWritten: (segment, offset, lineLengths) => this.#located(state, segment, offset, lineLengths),
       });
       // Synchronously: queued events go first, in order, then the log takes new ones directly.
       for (const line of state.queue) log.appendJson(line);
@@ -733,55 +719,29 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
           result = await reader.next();
         }
         if (result.value.trailingBytes > 0) this.loadReport.tornTails += 1;
-        state.locator = { segment: segment.sequence, offset: result.value.completeUpTo };
       }
       state.pendingOrdinal = state.index.nextOrdinal;
     }
     this.loadReport.workspaces = names.length;
   }
 
-  /** Learn where recorded events landed on disk, so they can leave memory. */
-  #locate(state: FileWorkspace): Promise<void> {
-    const run = async (): Promise<void> => {
-      if (state.locatorBroken || state.pending.length === state.pendingHead) return;
-      const segments = (await listSegments(state.dir)).filter((segment) => segment.sequence >= state.locator.segment);
-      for (const segment of segments) {
-        state.segmentNames.set(segment.sequence, segment.name);
-        const start = segment.sequence === state.locator.segment ? state.locator.offset : 0;
-        const reader = readLineBatches(segment.path, { start });
-        let result = await reader.next();
-        while (!result.done) {
-          for (const line of result.value) {
-            const expected = state.pending[state.pendingHead];
-            // The line must be the next pending event's: `{"id":"evt_…"` starts every stored line.
-            if (expected === undefined || line.bytes.toString('latin1', 0, ID_PREFIX_LENGTH) !== expected.slice(0, ID_PREFIX_LENGTH)) {
-              state.locatorBroken = true;
-              this.#report(new Error(`Audit segment ${segment.name} of ${state.id} holds a line that is not the next recorded event; events stay in memory.`));
-              await reader.return({ completeUpTo: 0, trailingBytes: 0 });
-              return;
-            }
-            state.index.setLocation(state.pendingOrdinal, { segment: segment.sequence, offset: line.offset, length: line.bytes.length });
-            state.pending[state.pendingHead] = undefined as unknown as string;
-            state.pendingHead += 1;
-            state.pendingOrdinal += 1;
-          }
-          result = await reader.next();
-        }
-        state.locator = { segment: segment.sequence, offset: result.value.completeUpTo };
-        if (state.pending.length === state.pendingHead) break;
-      }
-      if (state.pendingHead > 1024 && state.pendingHead * 2 > state.pending.length) {
-        state.pending = state.pending.slice(state.pendingHead);
-        state.pendingHead = 0;
-      } else if (state.pendingHead === state.pending.length) {
-        state.pending = [];
-        state.pendingHead = 0;
-      }
-    };
-    const previous = state.locating ?? Promise.resolve();
-    const next = previous.then(run);
-    state.locating = next.catch(() => undefined);
-    return next;
+  /** The append log wrote the next pending lines: index where they are, and let them leave memory. */
+  #located(state: FileWorkspace, segment: WrittenSegment, offset: number, lineLengths: readonly number[]): void {
+    state.segmentNames.set(segment.sequence, segment.name);
+    for (const length of lineLengths) {
+      state.index.setLocation(state.pendingOrdinal, { segment: segment.sequence, offset, length });
+      offset += length + 1;
+      state.pending[state.pendingHead] = undefined as unknown as string;
+      state.pendingHead += 1;
+      state.pendingOrdinal += 1;
+    }
+    if (state.pendingHead === state.pending.length) {
+      state.pending = [];
+      state.pendingHead = 0;
+    } else if (state.pendingHead > 1024 && state.pendingHead * 2 > state.pending.length) {
+      state.pending = state.pending.slice(state.pendingHead);
+      state.pendingHead = 0;
+    }
   }
 
   /** Write and fsync everything recorded for the workspace so far. */
@@ -790,11 +750,6 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     await state.closing;
     if (this.#failure) throw this.#failure;
     await state.log?.flush();
-  }
-
-  async #flushWorkspace(state: FileWorkspace): Promise<void> {
-    await this.#flushLog(state);
-    await this.#locate(state);
   }
 
   /** Save each workspace's newest fsynced event as the chain's anchored head. */
@@ -811,12 +766,11 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     }
   }
 
-  /** Periodic work: locate written events, anchor heads, start new segments for old ones. */
+  /** Periodic work: anchor heads, start new segments for old ones. */
   maintain(): Promise<void> {
     this.#maintaining ??= (async () => {
       try {
         if (this.closed || this.#failure) return;
-        for (const state of this.workspaces.values()) await this.#locate(state);
         await this.#syncHeads();
         const now = this.clock.now();
         for (const state of this.workspaces.values()) {
@@ -930,20 +884,20 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
   }
 
   async #pruneWorkspace(state: FileWorkspace, cutoffMs: number): Promise<{ removed_segments: string[]; removed_events: number }> {
-    await this.#flushWorkspace(state);
+    await this.#flushLog(state);
     await this.#syncHeads();
     const anchor = this.#chain.state.workspaces[state.id];
     const segments = await this.#segmentsOf(state);
     if (segments.length === 0) return { removed_segments: [], removed_events: 0 };
     // The first event that must stay decides: its segment and every later one are kept. If it was
-    // recorded meanwhile and is not located yet, write and locate it first.
+    // recorded meanwhile and is not written yet, write it first.
     let firstKept = this.#firstEntryAtOrAfter(state, cutoffMs);
     for (let tries = 0; tries < 3 && firstKept !== undefined && !state.index.location(firstKept); tries += 1) {
-      await this.#flushWorkspace(state);
+      await this.#flushLog(state);
       firstKept = this.#firstEntryAtOrAfter(state, cutoffMs);
     }
     const keepSegment = firstKept === undefined ? Number.POSITIVE_INFINITY : state.index.location(firstKept)?.segment;
-    if (keepSegment === undefined) return { removed_segments: [], removed_events: 0 }; // not located (locator stopped)
+    if (keepSegment === undefined) return { removed_segments: [], removed_events: 0 }; // still not written: next time
     const doomed = segments.filter((segment) => segment.sequence < keepSegment);
     if (doomed.length === 0) return { removed_segments: [], removed_events: 0 };
     const everything = doomed.length === segments.length;
@@ -986,7 +940,6 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
         if (current) current.pruning = [];
       });
       await this.#chain.flush();
-      if (everything) state.locator = { segment: 0, offset: 0 };
       return { removed_segments: names, removed_events: removedEvents };
     } finally {
       releaseGate();
@@ -1003,7 +956,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
 
   async flush(): Promise<void> {
     if (this.closed) return this.#closing;
-    for (const state of this.workspaces.values()) await this.#flushWorkspace(state);
+    for (const state of this.workspaces.values()) await this.#flushLog(state);
     await this.#syncHeads();
     await this.#chain.flush();
   }

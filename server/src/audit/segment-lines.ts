@@ -16,17 +16,13 @@ export interface SegmentLine {
 }
 
 export interface ReadLinesOptions {
-  /** First byte to read (must be the start of a line). Default 0. */
-  start?: number;
   /** Stop before this byte. Default: the file's size when reading starts. */
   end?: number;
   chunkBytes?: number;
 }
 
 export interface ReadLinesResult {
-  /** Offset just past the last complete line: where the next read should start. */
-  completeUpTo: number;
-  /** Bytes after it (an unterminated tail), 0 if none. */
+  /** Bytes after the last complete line (an unterminated tail), 0 if none. */
   trailingBytes: number;
 }
 
@@ -35,25 +31,24 @@ function isMissing(error: unknown): boolean {
 }
 
 /**
- * Yield batches of complete lines. The generator's return value says where reading stopped.
+ * Yield batches of complete lines. The generator's return value counts the unterminated tail.
  * A file that does not exist (pruned meanwhile) yields nothing.
  */
 export async function* readLineBatches(filePath: string, options: ReadLinesOptions = {}): AsyncGenerator<SegmentLine[], ReadLinesResult, undefined> {
-  const start = options.start ?? 0;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   let handle;
   try {
     handle = await open(filePath, 'r');
   } catch (error) {
-    if (isMissing(error)) return { completeUpTo: start, trailingBytes: 0 };
+    if (isMissing(error)) return { trailingBytes: 0 };
     throw error;
   }
   try {
     const end = options.end ?? (await handle.stat()).size;
-    let position = start;
+    let position = 0;
     /** Bytes of an unfinished line carried from the previous chunk, and where it starts. */
     let carry: Buffer | undefined;
-    let carryOffset = start;
+    let carryOffset = 0;
     while (position < end) {
       const want = Math.min(chunkBytes, end - position);
       const chunk = Buffer.allocUnsafe(want);
@@ -85,8 +80,7 @@ export async function* readLineBatches(filePath: string, options: ReadLinesOptio
       position += bytesRead;
       if (batch.length > 0) yield batch;
     }
-    const trailing = carry?.length ?? 0;
-    return { completeUpTo: position - trailing, trailingBytes: trailing };
+    return { trailingBytes: carry?.length ?? 0 };
   } finally {
     await handle.close();
   }

@@ -104,6 +104,34 @@ describe('AppendLog', () => {
     expect((await log.readAll()).records.map((record) => record.n)).toEqual([1, 2, 3]);
   });
 
+  it('says where each record landed, in append order, across rotations and multi-byte text', async () => {
+    const dir = tempDir();
+    const landed: Array<{ segment: string; offset: number; length: number }> = [];
+    const log = await openLog(dir, {
+      segmentMaxBytes: 120,
+      onWritten: (segment, offset, lengths) => {
+        expect(segment.sequence).toBe(parseSegmentName(segment.name)!.sequence);
+        for (const length of lengths) {
+          landed.push({ segment: segment.name, offset, length });
+          offset += length + 1;
+        }
+      },
+    });
+    for (const n of numbers(0, 30)) {
+      log.append({ n, text: n % 3 === 0 ? 'é→🔑' : 'ascii' });
+      if (n % 7 === 6) await log.flush();
+    }
+    await log.flush();
+
+    expect(landed).toHaveLength(30);
+    expect(new Set(landed.map((l) => l.segment)).size).toBeGreaterThan(3);
+    const files = new Map<string, Buffer>();
+    for (const segment of await listSegments(dir)) files.set(segment.name, await readFile(segment.path));
+    const records = landed.map(({ segment, offset, length }) => JSON.parse(files.get(segment)!.subarray(offset, offset + length).toString('utf8')) as Event);
+    expect(records.map((record) => record.n)).toEqual(numbers(0, 30));
+    expect(records[3]!.text).toBe('é→🔑');
+  });
+
   it('reads a record that spans many read chunks', async () => {
     const log = await openLog(tempDir());
     const big = 'é'.repeat(150_000); // multi-byte characters across 64 KiB chunk boundaries

@@ -36,6 +36,17 @@ export interface AppendLogOptions {
   clock?: () => Date;
   /** Called once, when a background write or fsync fails and the log stops. */
   onError?: (error: AppendLogFailedError) => void;
+  /**
+   * Told where appended records landed, as soon as they are written (before the fsync): the
+   * segment, the byte offset of the first, and each one's length in bytes without its newline,
+   * in append order. A reader can then find a record without reading the log back.
+   */
+  onWritten?: (segment: WrittenSegment, offset: number, lineLengths: readonly number[]) => void;
+}
+
+export interface WrittenSegment {
+  readonly name: string;
+  readonly sequence: number;
 }
 
 export interface SegmentInfo {
@@ -134,8 +145,7 @@ async function unterminatedTailBytes(filePath: string): Promise<number> {
   }
 }
 
-interface ActiveSegment {
-  name: string;
+interface ActiveSegment extends WrittenSegment {
   handle: FileHandle;
   /** Bytes fully written; readers never read past it, so they never see a half-written batch. */
   size: number;
@@ -149,6 +159,7 @@ export class AppendLog<T = unknown> {
   readonly #fsyncIntervalMs: number;
   readonly #clock: () => Date;
   readonly #onError: ((error: AppendLogFailedError) => void) | undefined;
+  readonly #onWritten: AppendLogOptions['onWritten'];
   readonly #timer: NodeJS.Timeout | undefined;
   #nextSequence: number;
   #active: ActiveSegment | undefined;
@@ -167,6 +178,7 @@ export class AppendLog<T = unknown> {
     this.#fsyncIntervalMs = options.fsyncIntervalMs;
     this.#clock = options.clock ?? (() => new Date());
     this.#onError = options.onError;
+    this.#onWritten = options.onWritten;
     this.#nextSequence = nextSequence;
     if (options.fsyncIntervalMs > 0) {
       this.#timer = setInterval(() => this.#periodicSync(), options.fsyncIntervalMs);
@@ -351,7 +363,7 @@ export class AppendLog<T = unknown> {
       const sizeWithChunk = active.size + chunkBytes;
       // A record larger than a whole segment still gets written: alone, in its own segment.
       if (sizeWithChunk > 0 && sizeWithChunk + bytes.length > this.#segmentMaxBytes) {
-        if (chunk.length > 0) await this.#writeToActive(active, Buffer.concat(chunk, chunkBytes));
+        if (chunk.length > 0) await this.#writeToActive(active, chunk, chunkBytes);
         chunk = [];
         chunkBytes = 0;
         active = await this.#rotate(active);
@@ -359,10 +371,12 @@ export class AppendLog<T = unknown> {
       chunk.push(bytes);
       chunkBytes += bytes.length;
     }
-    if (chunk.length > 0) await this.#writeToActive(active, Buffer.concat(chunk, chunkBytes));
+    if (chunk.length > 0) await this.#writeToActive(active, chunk, chunkBytes);
   }
 
-  async #writeToActive(active: ActiveSegment, bytes: Buffer): Promise<void> {
+  async #writeToActive(active: ActiveSegment, lines: Buffer[], totalBytes: number): Promise<void> {
+    const bytes = Buffer.concat(lines, totalBytes);
+    const start = active.size;
     let offset = 0;
     while (offset < bytes.length) {
       // Append mode: the position argument is ignored by the OS, data always lands at the end.
@@ -371,6 +385,7 @@ export class AppendLog<T = unknown> {
     }
     active.size += bytes.length;
     active.unsynced = true;
+    this.#onWritten?.(active, start, lines.map((line) => line.length - 1));
   }
 
   async #rotate(active: ActiveSegment): Promise<ActiveSegment> {
@@ -381,11 +396,12 @@ export class AppendLog<T = unknown> {
   }
 
   async #openNextSegment(): Promise<ActiveSegment> {
-    const name = segmentName(this.#nextSequence, this.#clock());
+    const sequence = this.#nextSequence;
+    const name = segmentName(sequence, this.#clock());
     // 'ax': append-only, and never reuse an existing file.
     const handle = await open(path.join(this.dir, name), 'ax', 0o600);
     this.#nextSequence += 1;
-    this.#active = { name, handle, size: 0, unsynced: false };
+    this.#active = { name, sequence, handle, size: 0, unsynced: false };
     await fsyncDirectory(this.dir); // the new segment's name must survive a power loss too
     return this.#active;
   }

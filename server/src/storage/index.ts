@@ -53,6 +53,7 @@ export {
   type AppendLogReadOptions,
   type SegmentInfo,
   type SkippedLine,
+  type WrittenSegment,
 } from './append-log.js';
 export {
   Checkpoint,
