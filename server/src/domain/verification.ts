@@ -36,6 +36,10 @@ export function rateLimitState(decision: RateLimitDecision): NonNullable<VerifyR
   };
 }
 
+function refusal(code: VerifyCode): VerifyOutcome {
+  return { result: { valid: false, code, key: null, missing_scopes: [], rate_limit: null } };
+}
+
 export class VerificationService {
   constructor(
     private readonly store: TesseraStore,
@@ -45,10 +49,6 @@ export class VerificationService {
   async verify(ctx: ActionContext, input: { key: string; required_scopes?: string[] | undefined }): Promise<VerifyOutcome> {
     // A key of another workspace is `not_found` to the caller, like anything else there.
     const workspace = ctx.principal.workspace;
-    const refusal = (code: VerifyCode, key?: ApiKeyRecord): VerifyOutcome => ({
-      result: { valid: false, code, key: null, missing_scopes: [], rate_limit: null },
-      ...(key ? { key } : {}),
-    });
     let found;
     try {
       found = await lookUpKey(this.store, input.key, ctx.now);
