@@ -16,7 +16,7 @@ import { randomBase62 } from '@tessera/sdk/key-format';
 import type { components } from '@tessera/spec';
 import type { PendingEvent } from '../domain/context.js';
 import { DomainError, notFound, type FieldProblem } from '../domain/errors.js';
-import { byCreation, paginate, sortBy, type Page, type PageRequest } from '../domain/pagination.js';
+import { byCreation, pageOf, type Page, type PageRequest } from '../domain/pagination.js';
 import { JsonDocumentStore, MemoryDocumentStore, type DocumentStore } from '../storage/index.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
 import { redactSecrets } from '../audit/redact.js';
@@ -245,8 +245,7 @@ export class AlertService {
 
   async list(workspaceId: string, page: PageRequest = {}): Promise<Page<AlertSubscription>> {
     const records = Object.values(this.#doc().subscriptions).filter((s) => s.workspace_id === workspaceId);
-    const sorted = sortBy(records.map(presentSubscription), byCreation, 'asc');
-    return paginate(sorted, byCreation, page, 'asc');
+    return pageOf(records.map(presentSubscription), byCreation, page, 'asc');
   }
 
   async get(workspaceId: string, id: string): Promise<AlertSubscription> {
@@ -293,8 +292,7 @@ export class AlertService {
   async listDeliveries(workspaceId: string, subscriptionId: string, page: PageRequest = {}): Promise<Page<AlertDelivery>> {
     this.#record(workspaceId, subscriptionId);
     const records = Object.values(this.#doc().deliveries).filter((d) => d.subscription_id === subscriptionId);
-    const sorted = sortBy(records.map(presentDelivery), byCreation, 'desc');
-    return paginate(sorted, byCreation, page, 'desc');
+    return pageOf(records.map(presentDelivery), byCreation, page, 'desc');
   }
 
   async getDelivery(workspaceId: string, deliveryId: string): Promise<AlertDelivery> {

@@ -23,7 +23,7 @@ import { newId } from '../domain/ids.js';
 import type { components } from '@tessera/spec';
 import type { PendingEvent } from '../domain/context.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { byCreation, paginate, sortBy, type Page, type PageRequest } from '../domain/pagination.js';
+import { byCreation, pageOf, type Page, type PageRequest } from '../domain/pagination.js';
 import { JsonDocumentStore, MemoryDocumentStore, type DocumentStore } from '../storage/index.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
 import { DeliveryQueue, trimFinished, type DeliveryOutcome, type WebhookDeliveryOptions } from '../alerts/delivery-queue.js';
@@ -205,7 +205,7 @@ export class AuditExportService {
 
   async list(workspaceId: string, page: PageRequest = {}): Promise<Page<AuditExport>> {
     const records = Object.values(this.#doc().exports).filter((r) => r.workspace_id === workspaceId).map(present);
-    return paginate(sortBy(records, byCreation, 'desc'), byCreation, page, 'desc');
+    return pageOf(records, byCreation, page, 'desc');
   }
 
   #stream(record: ExportRecord, onComplete: (count: number) => void): ReadableStream<Uint8Array> {

@@ -9,7 +9,7 @@ import { conflict, notFound } from './errors.js';
 import { resolveExpiry, type ExpiryPreset } from './expiry.js';
 import { newId } from './ids.js';
 import type { ApiKeyRecord, Environment, Metadata, RateLimit, WorkspaceRecord } from './model.js';
-import { byCreation, paginate, sortBy, type Page, type PageRequest } from './pagination.js';
+import { byCreation, pageOf, type Page, type PageRequest } from './pagination.js';
 import { isBroad, normalize } from './scopes.js';
 import { requireOwnWorkspace } from './workspaces.js';
 
@@ -139,7 +139,7 @@ export class ApiKeyService {
         (filters.scope === undefined || k.scopes.includes(filters.scope)) &&
         (filters.created_by === undefined || k.created_by === filters.created_by),
     );
-    const result = paginate(sortBy(keys, byCreation, 'desc'), byCreation, page, 'desc');
+    const result = pageOf(keys, byCreation, page, 'desc');
     return { ...result, data: await Promise.all(result.data.map((k) => this.present(k, ctx.now))) };
   }
 

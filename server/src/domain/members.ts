@@ -5,7 +5,7 @@ import { requireKnownRoles } from './catalog.js';
 import type { ActionContext } from './context.js';
 import { conflict, notFound } from './errors.js';
 import type { MemberRecord } from './model.js';
-import { byCreation, paginate, sortBy, type Page, type PageRequest } from './pagination.js';
+import { byCreation, pageOf, type Page, type PageRequest } from './pagination.js';
 import { newMember, presentMember, requireOwnWorkspace, type MemberView } from './workspaces.js';
 
 export class MemberService {
@@ -13,7 +13,7 @@ export class MemberService {
 
   async list(ctx: ActionContext, workspaceId: string, page: PageRequest): Promise<Page<MemberView>> {
     requireOwnWorkspace(ctx.principal, workspaceId);
-    const result = paginate(sortBy(await this.store.members(workspaceId), byCreation, 'asc'), byCreation, page, 'asc');
+    const result = pageOf(await this.store.members(workspaceId), byCreation, page, 'asc');
     return { ...result, data: result.data.map(presentMember) };
   }
 

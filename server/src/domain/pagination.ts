@@ -1,4 +1,4 @@
-/** Cursor pagination over an ordered list: the cursor names the last item returned, opaquely. */
+/** Cursor pagination over a list ordered by position: the cursor names the last item returned, opaquely. */
 import { DomainError } from './errors.js';
 
 export interface Page<T> {
@@ -32,29 +32,35 @@ function decode(cursor: string): string {
 }
 
 /**
- * One page of `items`, which must already be sorted by `positionOf` in `order`. Positions are
- * unique strings (e.g. `created_at|id`) that sort like the list.
+ * One page of `items`, in the order of their positions: unique strings (e.g. `created_at|id`)
+ * that sort like the list. The items need not be sorted: a page is picked in one pass that keeps
+ * only the best `limit` so far, so a page of 100,000 keys costs no sort of all of them.
  */
-export function paginate<T>(items: readonly T[], positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc'): Page<T> {
+export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc'): Page<T> {
   const limit = request.limit ?? 20;
-  let start = 0;
-  if (request.cursor !== undefined) {
-    const after = decode(request.cursor);
-    const index = items.findIndex((item) => (order === 'asc' ? positionOf(item) > after : positionOf(item) < after));
-    start = index === -1 ? items.length : index;
+  const after = request.cursor === undefined ? undefined : decode(request.cursor);
+  /** Whether position `a` comes before `b` in the list. */
+  const precedes = order === 'asc' ? (a: string, b: string) => a < b : (a: string, b: string) => a > b;
+  const best: Array<{ item: T; position: string }> = [];
+  let candidates = 0;
+  for (const item of items) {
+    const position = positionOf(item);
+    if (after !== undefined && !precedes(after, position)) continue;
+    candidates += 1;
+    if (best.length === limit && (limit === 0 || !precedes(position, best[limit - 1]!.position))) continue;
+    let low = 0;
+    let high = best.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (precedes(best[middle]!.position, position)) low = middle + 1;
+      else high = middle;
+    }
+    best.splice(low, 0, { item, position });
+    if (best.length > limit) best.pop();
   }
-  const data = items.slice(start, start + limit);
-  const has_more = start + limit < items.length;
-  const last = data.at(-1);
-  return { data, has_more, next_cursor: has_more && last !== undefined ? encode(positionOf(last)) : null };
-}
-
-export function sortBy<T>(items: T[], positionOf: (item: T) => string, order: 'asc' | 'desc'): T[] {
-  return items.sort((a, b) => {
-    const [x, y] = [positionOf(a), positionOf(b)];
-    const cmp = x < y ? -1 : x > y ? 1 : 0;
-    return order === 'asc' ? cmp : -cmp;
-  });
+  const has_more = candidates > limit;
+  const last = best.at(-1);
+  return { data: best.map((entry) => entry.item), has_more, next_cursor: has_more && last !== undefined ? encode(last.position) : null };
 }
 
 export const byCreation = (item: { created_at: string; id: string }) => `${item.created_at}|${item.id}`;

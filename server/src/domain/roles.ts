@@ -6,7 +6,7 @@ import type { ActionContext } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { newId } from './ids.js';
 import type { RoleRecord, ScopeRecord, WorkspaceRecord } from './model.js';
-import { byCreation, paginate, sortBy, type Page, type PageRequest } from './pagination.js';
+import { byCreation, pageOf, type Page, type PageRequest } from './pagination.js';
 import { normalize, TESSERA_SCOPES } from './scopes.js';
 import { requireOwnWorkspace } from './workspaces.js';
 
@@ -36,11 +36,9 @@ export class RoleService {
 
   async list(ctx: ActionContext, workspaceId: string, page: PageRequest): Promise<Page<RoleRecord>> {
     const workspace = requireOwnWorkspace(ctx.principal, workspaceId);
-    const custom = sortBy(await this.store.roles(workspaceId), byCreation, 'asc');
-    // Built-ins sort first: their position sorts before any custom role's `created_at|role_…`.
-    const all = [...builtinRoles(workspace), ...custom];
+    // Built-ins come first: their position sorts before any custom role's `1|created_at|role_…`.
     const position = (r: RoleRecord) => (r.builtin ? `0|${r.id}` : `1|${byCreation(r)}`);
-    return paginate(all, position, page, 'asc');
+    return pageOf([...builtinRoles(workspace), ...(await this.store.roles(workspaceId))], position, page, 'asc');
   }
 
   async get(ctx: ActionContext, workspaceId: string, roleId: string): Promise<RoleRecord> {
@@ -103,9 +101,9 @@ export class RoleService {
   async listScopes(ctx: ActionContext, workspaceId: string, page: PageRequest): Promise<Page<ScopeView>> {
     const workspace = requireOwnWorkspace(ctx.principal, workspaceId);
     const builtin = Object.entries(TESSERA_SCOPES).map(([name, description]) => ({ name, description, builtin: true, created_at: workspace.created_at, updated_at: workspace.created_at }));
-    const custom = (await this.store.scopes(workspaceId)).map(presentScope).sort((a, b) => a.name.localeCompare(b.name));
+    const custom = (await this.store.scopes(workspaceId)).map(presentScope);
     const position = (s: ScopeView) => `${s.builtin ? 0 : 1}|${s.name}`;
-    return paginate(sortBy([...builtin, ...custom], position, 'asc'), position, page, 'asc');
+    return pageOf([...builtin, ...custom], position, page, 'asc');
   }
 
   async createScope(ctx: ActionContext, workspaceId: string, input: { name: string; description?: string | undefined }): Promise<ScopeView> {

@@ -6,7 +6,7 @@ import { digestOf } from './credentials.js';
 import { DomainError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import type { MemberRecord, WorkspaceRecord, WorkspaceSettings } from './model.js';
-import { byCreation, paginate, sortBy, type Page, type PageRequest } from './pagination.js';
+import { byCreation, pageOf, type Page, type PageRequest } from './pagination.js';
 
 export const DEFAULT_SETTINGS: WorkspaceSettings = {
   key_prefix: 'sk',
@@ -86,7 +86,7 @@ export class WorkspaceService {
           ),
     );
     const mine = (await this.store.workspaces()).filter((w) => ids.has(w.id));
-    return paginate(sortBy(mine, byCreation, 'asc'), byCreation, page, 'asc');
+    return pageOf(mine, byCreation, page, 'asc');
   }
 
   async create(ctx: ActionContext, input: { name: string; settings?: Partial<WorkspaceSettings> | undefined }): Promise<{ workspace: WorkspaceRecord; admin: MemberView & { token: string } }> {
