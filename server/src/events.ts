@@ -6,7 +6,7 @@
  */
 import { AuditExportService, AuditLog, MemoryAuditLog, combineSinks, retentionFromStore, type AuditLogApi, type EventSink } from './audit/index.js';
 import { AlertEngine, AlertService } from './alerts/index.js';
-import type { StoreReader } from './data/store.js';
+import type { StoreReader, TesseraStore } from './data/store.js';
 import type { Clock } from './traffic/index.js';
 import { createMetricsRegistry, keyCountsFromStore, PrometheusEventSink, UsageCounters, type TesseraMetrics } from './usage/index.js';
 
@@ -23,7 +23,7 @@ export interface EventPipeline {
 }
 
 export interface EventPipelineOptions {
-  store: StoreReader;
+  store: StoreReader & Pick<TesseraStore, 'apiKeyCounts'>;
   clock: Clock;
   /** Also told about every event (tests use it to watch). */
   observer?: EventSink | undefined;

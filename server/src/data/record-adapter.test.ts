@@ -98,4 +98,32 @@ describe('the record-store adapter', () => {
     );
     expect(counts).toEqual(Array.from({ length: 20 }, (_, n) => n));
   });
+
+  it('counts keys by state across workspaces, and keeps counting as keys change', async () => {
+    const store = openMemoryStore();
+    const at = (minutes: number) => new Date(Date.parse(T) + minutes * 60_000);
+    await store.transact((tx) => {
+      tx.putApiKey(key(1));
+      tx.putApiKey({ ...key(2), status: 'disabled' });
+      tx.putApiKey({ ...key(3, 'ws_2'), expires_at: at(5).toISOString() });
+    });
+    expect(await store.apiKeyCounts(at(0))).toEqual({ active: 2, disabled: 1, revoked: 0, expired: 0 });
+    expect(await store.apiKeyCounts(at(5))).toEqual({ active: 1, disabled: 1, revoked: 0, expired: 1 });
+    await store.transact((tx) => {
+      tx.putApiKey({ ...key(1), status: 'revoked' });
+      tx.putApiKey({ ...key(2), status: 'disabled', expires_at: at(1).toISOString() });
+      tx.putApiKey(key(4, 'ws_2'));
+    });
+    expect(await store.apiKeyCounts(at(0))).toEqual({ active: 2, disabled: 1, revoked: 1, expired: 0 });
+    expect(await store.apiKeyCounts(at(9))).toEqual({ active: 1, disabled: 0, revoked: 1, expired: 2 });
+    await expect(
+      store.transact((tx) => {
+        tx.putApiKey({ ...key(4, 'ws_2'), status: 'revoked' });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    await store.close();
+    await expect(store.transact((tx) => tx.putApiKey({ ...key(3, 'ws_2'), status: 'revoked' }))).rejects.toThrow();
+    expect(await store.apiKeyCounts(at(0))).toEqual({ active: 2, disabled: 1, revoked: 1, expired: 0 });
+  });
 });

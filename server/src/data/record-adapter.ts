@@ -10,6 +10,7 @@
  */
 import { copyJson, type CollectionSpec, type JsonRecord, type RecordStore, type RecordWrite } from '../storage/index.js';
 import type { ApiKeyRecord, MemberRecord, RoleRecord, ScopeRecord, WorkspaceRecord } from '../domain/model.js';
+import { KeyStateTally, type KeyStateCounts } from './key-state-tally.js';
 import type { LastUsedTracker, StoreReader, StoreTransaction, TesseraStore } from './store.js';
 
 type Collection = 'workspaces' | 'members' | 'roles' | 'scopes' | 'api_keys';
@@ -118,6 +119,8 @@ class StagedTransaction extends RecordReader implements StoreTransaction {
 
 export class RecordTesseraStore extends RecordReader implements TesseraStore {
   private queue: Promise<void> = Promise.resolve();
+  /** Built when first asked for (reading every key once), then kept up to date by each commit. */
+  private tally: KeyStateTally | undefined;
 
   constructor(
     records: RecordStore,
@@ -138,12 +141,36 @@ export class RecordTesseraStore extends RecordReader implements TesseraStore {
       const tx = new StagedTransaction(this.records);
       result = await work(tx);
       // Applied in memory synchronously, before the next transaction is released.
-      if (tx.writes.size > 0) durable = this.records.commit([...tx.writes.values()]);
+      if (tx.writes.size > 0) durable = this.commit([...tx.writes.values()]);
     } finally {
       release();
     }
     await durable;
     return result;
+  }
+
+  private commit(writes: RecordWrite[]): Promise<unknown> {
+    const tally = this.tally;
+    if (!tally) return this.records.commit(writes);
+    const keyIds = writes.filter((write) => write.collection === 'api_keys').map((write) => write.id);
+    const before = keyIds.map((id) => this.get<ApiKeyRecord>('api_keys', id));
+    const durable = this.records.commit(writes);
+    // Read back rather than taken from the writes: a commit that is refused applies nothing.
+    keyIds.forEach((id, i) => {
+      const after = this.get<ApiKeyRecord>('api_keys', id);
+      if (before[i]) tally.remove(before[i]);
+      if (after) tally.add(after);
+    });
+    return durable;
+  }
+
+  async apiKeyCounts(now: Date): Promise<KeyStateCounts> {
+    if (!this.tally) {
+      const tally = new KeyStateTally();
+      for (const key of this.all<ApiKeyRecord>('api_keys')) tally.add(key);
+      this.tally = tally;
+    }
+    return this.tally.counts(now.getTime());
   }
 
   async flush(): Promise<void> {

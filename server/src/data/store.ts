@@ -5,6 +5,7 @@
  * once its writes are durable.
  */
 import type { ApiKeyRecord, MemberRecord, RoleRecord, ScopeRecord, WorkspaceRecord } from '../domain/model.js';
+import type { KeyState } from '../domain/credentials.js';
 
 export interface StoreReader {
   workspace(id: string): Promise<WorkspaceRecord | undefined>;
@@ -39,6 +40,8 @@ export interface LastUsedTracker {
 
 export interface TesseraStore extends StoreReader {
   transact<R>(work: (tx: StoreTransaction) => Promise<R> | R): Promise<R>;
+  /** How many keys of all workspaces are in each state at `now` (for the Prometheus gauge). */
+  apiKeyCounts(now: Date): Promise<Record<KeyState, number>>;
   readonly lastUsed: LastUsedTracker;
   /** Everything acknowledged so far is on disk (records and checkpoints). */
   flush(): Promise<void>;

@@ -13,7 +13,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { StoreReader } from '../data/store.js';
+import type { TesseraStore } from '../data/store.js';
 import type { AuditEventInput, Awaitable, EventSink } from '../audit/types.js';
 
 export const KEY_STATUSES = ['active', 'disabled', 'revoked', 'expired'] as const;
@@ -153,16 +153,6 @@ export class PrometheusEventSink implements EventSink {
 }
 
 /** A `keyCountsByStatus` over the store: every workspace's keys, `expired` derived from `expires_at`. */
-export function keyCountsFromStore(store: StoreReader, now: () => number = Date.now): () => Promise<KeyCounts> {
-  return async () => {
-    const counts: Record<KeyStatus, number> = { active: 0, disabled: 0, revoked: 0, expired: 0 };
-    const at = now();
-    for (const workspace of await store.workspaces()) {
-      for (const key of await store.apiKeys(workspace.id)) {
-        const expired = key.status !== 'revoked' && key.expires_at !== null && Date.parse(key.expires_at) <= at;
-        counts[expired ? 'expired' : key.status] += 1;
-      }
-    }
-    return counts;
-  };
+export function keyCountsFromStore(store: Pick<TesseraStore, 'apiKeyCounts'>, now: () => number = Date.now): () => Promise<KeyCounts> {
+  return () => store.apiKeyCounts(new Date(now()));
 }
