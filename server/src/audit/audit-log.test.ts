@@ -1,6 +1,7 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { open as openFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppendLog } from '../storage/append-log.js';
 import { useTempDir } from '../storage/test-support.js';
 import { ManualClock } from '../traffic/clock.js';
 import { AuditLog, MemoryAuditLog } from './audit-log.js';
@@ -258,6 +259,56 @@ describe('file audit log on disk', () => {
     await vi.waitFor(() => expect(log.stats().unlocated).toBe(0));
     const page = await log.list(WS, {}, { limit: 50 });
     expect(page.data.map((event) => event.details)).toEqual(Array.from({ length: 50 }, (_, i) => ({ i: 49 - i })));
+  });
+
+  it('after the retired log fails a write, keeps what it had not written in memory and writes nothing after it', async () => {
+    const clock = new ManualClock(START);
+    const errors: unknown[] = [];
+    const log = await fileLog(clock, { segmentMaxAgeMs: 1000, onError: (error) => errors.push(error) });
+    log.record(sampleEvent({ details: { n: 0 } }));
+    await log.flush();
+
+    // A disk that fails the next write (of the log being retired), once armed.
+    const probe = await openFile(path.join(tempDir(), 'probe'), 'w');
+    const handleProto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const real = { write: handleProto.write, flush: AppendLog.prototype.flush, close: AppendLog.prototype.close };
+    let failNextWrite = false;
+    handleProto.write = function (this: unknown, ...args: unknown[]) {
+      if (!failNextWrite) return real.write.apply(this, args);
+      failNextWrite = false;
+      // Late, as a real disk is: the next log would have time to open and write meanwhile.
+      return new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error('ENOSPC (injected)'), { code: 'ENOSPC' })), 20));
+    };
+    // Maintenance flushes (anchoring heads), then retires the day-old log: two events arrive in
+    // between and meet the failing disk; a third arrives while the log closes, for the next log.
+    let flushes = 0;
+    AppendLog.prototype.flush = async function (this: AppendLog) {
+      await real.flush.call(this);
+      if (flushes++ > 0) return;
+      log.record(sampleEvent({ details: { n: 1 } }));
+      log.record(sampleEvent({ details: { n: 2 } }));
+      failNextWrite = true;
+    };
+    let closes = 0;
+    AppendLog.prototype.close = function (this: AppendLog) {
+      const closing = real.close.call(this);
+      if (closes++ === 0) queueMicrotask(() => log.record(sampleEvent({ details: { n: 3 } })));
+      return closing;
+    };
+    try {
+      clock.advance(2000);
+      await log.maintain().catch(() => undefined);
+      await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // what a next log would write, it has written by now
+    } finally {
+      Object.assign(handleProto, { write: real.write });
+      Object.assign(AppendLog.prototype, { flush: real.flush, close: real.close });
+    }
+    const listed = (await log.list(WS, {}, { limit: 10 })).data;
+    expect(listed.map((event) => event.details)).toEqual([{ n: 3 }, { n: 2 }, { n: 1 }, { n: 0 }]);
+    expect(new Set(listed.map((event) => event.id)).size).toBe(4);
+    expect(log.stats().unlocated).toBe(3);
   });
 
   async function tampered(edit: (lines: string[]) => string[]): Promise<{ result: Awaited<ReturnType<AuditLog['verifyIntegrity']>>; ids: string[] }> {

@@ -503,6 +503,9 @@ export class MemoryAuditLog extends AuditLogCore<MemoryWorkspace> {
 // ------------------------------------------------------------------------------------------------
 // On disk
 
+/** `{"id":"evt_` + 22 characters + `"`: how a stored line starts, which names its event. */
+const ID_PREFIX_LENGTH = '{"id":"'.length + 'evt_'.length + 22 + 1;
+
 interface FileWorkspace extends WorkspaceBase {
   dir: string;
   log: AppendLog<AuditEvent> | undefined;
@@ -637,12 +640,14 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     if (state.opening || this.closed) return;
     state.opening = (async () => {
       await state.closing;
+      // The retired log failed: its unwritten lines stay pending, so nothing may be written after them.
+      if (this.#failure) return;
       const log = await AppendLog.open<AuditEvent>(state.dir, {
         segmentMaxBytes: this.#segmentMaxBytes,
         fsyncIntervalMs: this.#fsyncIntervalMs,
         clock: () => new Date(this.clock.now()),
         onError: (error) => this.#fail(error),
-        onWritten: (segment, offset, lineLengths) => this.#located(state, segment, offset, lineLengths),
+        onWritten: (segment, offset, lines) => this.#located(state, segment, offset, lines),
       });
       // Synchronously: queued events go first, in order, then the log takes new ones directly.
       for (const line of state.queue) log.appendJson(line);
@@ -726,11 +731,17 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
   }
 
   /** The append log wrote the next pending lines: index where they are, and let them leave memory. */
-  #located(state: FileWorkspace, segment: WrittenSegment, offset: number, lineLengths: readonly number[]): void {
+  #located(state: FileWorkspace, segment: WrittenSegment, offset: number, lines: readonly Buffer[]): void {
     state.segmentNames.set(segment.sequence, segment.name);
-    for (const length of lineLengths) {
-      state.index.setLocation(state.pendingOrdinal, { segment: segment.sequence, offset, length });
-      offset += length + 1;
+    for (const line of lines) {
+      const expected = state.pending[state.pendingHead];
+      // Every stored line starts `{"id":"evt_…"`: the written line must be the next pending event.
+      if (expected === undefined || line.toString('latin1', 0, ID_PREFIX_LENGTH) !== expected.slice(0, ID_PREFIX_LENGTH)) {
+        this.#fail(new Error(`The audit log of ${state.id} wrote a line that is not the next recorded event (segment ${segment.name}, offset ${offset}).`));
+        return;
+      }
+      state.index.setLocation(state.pendingOrdinal, { segment: segment.sequence, offset, length: line.length - 1 });
+      offset += line.length;
       state.pending[state.pendingHead] = undefined as unknown as string;
       state.pendingHead += 1;
       state.pendingOrdinal += 1;

@@ -171,15 +171,6 @@ export class WorkspaceIndex {
     return undefined;
   }
 
-  /** The oldest live entry whose segment is at least `segment` (located entries only), or undefined. */
-  firstOrdinalInSegmentAtLeast(segment: number): number | undefined {
-    for (let i = this.#start; i < this.#end; i += 1) {
-      const s = this.#segment[i]!;
-      if (s === NONE || s >= segment) return this.#base + i;
-    }
-    return undefined;
-  }
-
   /** Drop every entry older than `ordinal`. Returns how many were dropped. */
   dropBefore(ordinal: number): number {
     const target = Math.min(Math.max(ordinal - this.#base, this.#start), this.#end);

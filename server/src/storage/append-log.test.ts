@@ -109,11 +109,11 @@ describe('AppendLog', () => {
     const landed: Array<{ segment: string; offset: number; length: number }> = [];
     const log = await openLog(dir, {
       segmentMaxBytes: 120,
-      onWritten: (segment, offset, lengths) => {
+      onWritten: (segment, offset, lines) => {
         expect(segment.sequence).toBe(parseSegmentName(segment.name)!.sequence);
-        for (const length of lengths) {
-          landed.push({ segment: segment.name, offset, length });
-          offset += length + 1;
+        for (const line of lines) {
+          landed.push({ segment: segment.name, offset, length: line.length - 1 });
+          offset += line.length;
         }
       },
     });

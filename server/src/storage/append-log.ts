@@ -38,10 +38,10 @@ export interface AppendLogOptions {
   onError?: (error: AppendLogFailedError) => void;
   /**
    * Told where appended records landed, as soon as they are written (before the fsync): the
-   * segment, the byte offset of the first, and each one's length in bytes without its newline,
-   * in append order. A reader can then find a record without reading the log back.
+   * segment, the byte offset of the first, and the lines written, in append order, each with its
+   * newline. A reader can then find a record without reading the log back.
    */
-  onWritten?: (segment: WrittenSegment, offset: number, lineLengths: readonly number[]) => void;
+  onWritten?: (segment: WrittenSegment, offset: number, lines: readonly Buffer[]) => void;
 }
 
 export interface WrittenSegment {
@@ -385,7 +385,7 @@ export class AppendLog<T = unknown> {
     }
     active.size += bytes.length;
     active.unsynced = true;
-    this.#onWritten?.(active, start, lines.map((line) => line.length - 1));
+    this.#onWritten?.(active, start, lines);
   }
 
   async #rotate(active: ActiveSegment): Promise<ActiveSegment> {
