@@ -17,7 +17,7 @@ const created: StoredResponse = {
   body: '{"id":"1"}',
 };
 
-function setup(options: { ttlMs?: number; maxEntries?: number; sweepIntervalMs?: number } = {}) {
+function setup(options: { ttlMs?: number; maxEntries?: number; maxStoredChars?: number; sweepIntervalMs?: number } = {}) {
   const clock = new ManualClock();
   const store = new InMemoryIdempotencyStore({ clock, ...options });
   return { clock, store };
@@ -198,6 +198,44 @@ describe('InMemoryIdempotencyStore', () => {
     expect(store.begin('key_1', 'done-2', 'fp').kind).toBe('replay');
     // 'done-1' was the oldest completed entry: it is gone, so the request would run again.
     expect(store.begin('key_1', 'done-1', 'fp').kind).toBe('proceed');
+  });
+});
+
+describe('InMemoryIdempotencyStore memory cap', () => {
+  const answer = (chars: number): StoredResponse => ({ status: 200, headers: {}, body: 'x'.repeat(chars) });
+
+  it('caps the stored bodies by dropping the oldest completed entries, never a live in-flight one', () => {
+    const { store } = setup({ maxStoredChars: 250 });
+    store.begin('key_1', 'in-flight', 'fp');
+    for (const n of [1, 2, 3]) {
+      store.begin('key_1', `done-${n}`, 'fp');
+      store.complete('key_1', `done-${n}`, answer(100));
+    }
+    expect(store.storedChars).toBe(200);
+    expect(store.begin('key_1', 'in-flight', 'fp').kind).toBe('in_flight');
+    expect(store.begin('key_1', 'done-1', 'fp').kind).toBe('proceed'); // the oldest went
+    expect(store.begin('key_1', 'done-2', 'fp').kind).toBe('replay');
+    expect(store.begin('key_1', 'done-3', 'fp').kind).toBe('replay');
+  });
+
+  it('counts a body out again when its entry expires, is swept or is replaced', () => {
+    const { clock, store } = setup({ ttlMs: 1000 });
+    store.begin('key_1', 'a', 'fp');
+    store.complete('key_1', 'a', answer(40));
+    store.begin('key_1', 'b', 'fp');
+    store.complete('key_1', 'b', answer(60));
+    expect(store.storedChars).toBe(100);
+    clock.advance(1000);
+    expect(store.begin('key_1', 'a', 'fp').kind).toBe('proceed'); // expired: replaced by a new request
+    expect(store.storedChars).toBe(60);
+    store.abandon('key_1', 'a');
+    expect(store.sweep()).toBe(1);
+    expect(store.storedChars).toBe(0);
+    expect(store.size).toBe(0);
+  });
+
+  it('refuses a cap that is not a positive integer', () => {
+    expect(() => new InMemoryIdempotencyStore({ maxStoredChars: 0 })).toThrow(RangeError);
   });
 });
 

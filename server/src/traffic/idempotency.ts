@@ -97,6 +97,13 @@ export interface InMemoryIdempotencyStoreOptions {
    * in-flight timeout). Default 100 000.
    */
   maxEntries?: number;
+  /**
+   * Cap on the stored responses' total size, in characters of body (about bytes, for JSON), so
+   * that the memory held is bounded: every SDK `POST`, verify included, carries a key, and a busy
+   * backend would otherwise keep 100,000 verify answers. Exceeded, the oldest completed entries
+   * go, as for `maxEntries`. Default 32 MiB.
+   */
+  maxStoredChars?: number;
   /** How often (by the injected clock) expired entries are swept during `begin`. Default 60 s. */
   sweepIntervalMs?: number;
 }
@@ -110,6 +117,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   readonly #ttlMs: number;
   readonly #inFlightTimeoutMs: number;
   readonly #maxEntries: number;
+  readonly #maxStoredChars: number;
+  #storedChars = 0;
   readonly #sweeps: SweepSchedule;
   /** Insertion order = age order, which is what eviction needs. */
   readonly #entries = new Map<string, Entry>();
@@ -119,16 +128,23 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     this.#ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
     this.#inFlightTimeoutMs = options.inFlightTimeoutMs ?? DEFAULT_IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS;
     this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#maxStoredChars = options.maxStoredChars ?? 32 * 1024 * 1024;
     const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     assertPositiveInteger(this.#ttlMs, 'ttlMs');
     assertPositiveInteger(this.#inFlightTimeoutMs, 'inFlightTimeoutMs');
     assertPositiveInteger(this.#maxEntries, 'maxEntries');
+    assertPositiveInteger(this.#maxStoredChars, 'maxStoredChars');
     assertPositiveInteger(sweepIntervalMs, 'sweepIntervalMs');
     this.#sweeps = new SweepSchedule(sweepIntervalMs);
   }
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** Characters of stored response bodies (what `maxStoredChars` caps). */
+  get storedChars(): number {
+    return this.#storedChars;
   }
 
   begin(scope: string, idempotencyKey: string, fingerprint: string): IdempotencyBeginResult {
@@ -146,7 +162,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       return { kind: 'replay', response: existing.response };
     }
 
-    this.#entries.delete(id);
+    if (existing !== undefined) this.#forget(id, existing);
     this.#entries.set(id, { state: 'in_flight', fingerprint, staleAtMs: nowMs + this.#inFlightTimeoutMs });
     this.#evictOverflow(nowMs);
     return { kind: 'proceed' };
@@ -170,6 +186,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       expiresAtMs: nowMs + this.#ttlMs,
       response: stored,
     });
+    this.#storedChars += stored.body.length;
+    this.#evictOverflow(nowMs);
   }
 
   abandon(scope: string, idempotencyKey: string): void {
@@ -182,16 +200,25 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   sweep(): number {
     const nowMs = this.#clock.now();
     this.#sweeps.swept(nowMs);
-    return deleteWhere(this.#entries, (entry) => isDead(entry, nowMs));
+    return deleteWhere(this.#entries, (entry) => {
+      if (!isDead(entry, nowMs)) return false;
+      if (entry.state === 'completed') this.#storedChars -= entry.response.body.length;
+      return true;
+    });
   }
 
   #evictOverflow(nowMs: number): void {
     // Oldest first. Skipping live in-flight entries keeps this cheap: there are only as many of
     // them as requests currently running.
     for (const [id, entry] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries) return;
-      if (entry.state === 'completed' || isDead(entry, nowMs)) this.#entries.delete(id);
+      if (this.#entries.size <= this.#maxEntries && this.#storedChars <= this.#maxStoredChars) return;
+      if (entry.state === 'completed' || isDead(entry, nowMs)) this.#forget(id, entry);
     }
+  }
+
+  #forget(id: string, entry: Entry): void {
+    this.#entries.delete(id);
+    if (entry.state === 'completed') this.#storedChars -= entry.response.body.length;
   }
 }
 
