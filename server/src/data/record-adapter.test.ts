@@ -126,4 +126,56 @@ describe('the record-store adapter', () => {
     await expect(store.transact((tx) => tx.putApiKey({ ...key(3, 'ws_2'), status: 'revoked' }))).rejects.toThrow();
     expect(await store.apiKeyCounts(at(0))).toEqual({ active: 2, disabled: 1, revoked: 1, expired: 0 });
   });
+
+  it('pages a workspace newest first, and keeps its order through later commits, moves included', async () => {
+    const store = openMemoryStore();
+    const made = (n: number, second: number, workspace = 'ws_1'): ApiKeyRecord => ({ ...key(n, workspace), created_at: `2026-01-01T00:00:0${second}.000Z` });
+    const ids = async (workspace: string, after?: string, limit = 10) => {
+      const page = await store.apiKeyPage(workspace, after, limit);
+      return { ids: page.keys.map((k) => k.id), more: page.more };
+    };
+    await store.transact((tx) => {
+      for (const [n, second] of [[1, 1], [2, 3], [3, 2], [4, 3]] as const) tx.putApiKey(made(n, second));
+      tx.putApiKey(made(5, 9, 'ws_2'));
+    });
+    expect(await ids('ws_1')).toEqual({ ids: ['key_4', 'key_2', 'key_3', 'key_1'], more: false });
+    expect(await ids('ws_1', undefined, 2)).toEqual({ ids: ['key_4', 'key_2'], more: true });
+    expect(await ids('ws_1', '2026-01-01T00:00:03.000Z|key_2', 2)).toEqual({ ids: ['key_3', 'key_1'], more: false });
+    // The page holds the records themselves, as stored.
+    expect((await store.apiKeyPage('ws_1', undefined, 1)).keys).toEqual([made(4, 3)]);
+    await store.transact((tx) => {
+      tx.putApiKey(made(6, 2));
+      tx.putApiKey({ ...made(2, 3), status: 'revoked' });
+      // Moved out of ws_1 (kept), into ws_2 (not kept yet: built from the records when paged).
+      tx.putApiKey(made(3, 2, 'ws_2'));
+    });
+    expect(await ids('ws_1')).toEqual({ ids: ['key_4', 'key_2', 'key_6', 'key_1'], more: false });
+    expect((await store.apiKeyPage('ws_1', undefined, 2)).keys[1]?.status).toBe('revoked');
+    expect(await ids('ws_2')).toEqual({ ids: ['key_5', 'key_3'], more: false });
+    // And back, both workspaces kept now.
+    await store.transact((tx) => tx.putApiKey(made(3, 2)));
+    expect(await ids('ws_1')).toEqual({ ids: ['key_4', 'key_2', 'key_6', 'key_3', 'key_1'], more: false });
+    expect(await ids('ws_2')).toEqual({ ids: ['key_5'], more: false });
+  });
+
+  it('keeps the order unchanged by a transaction that fails or a commit the store refuses', async () => {
+    const store = openMemoryStore();
+    await store.transact((tx) => tx.putApiKey(key(1)));
+    expect((await store.apiKeyPage('ws_1', undefined, 5)).keys.map((k) => k.id)).toEqual(['key_1']);
+    await expect(
+      store.transact((tx) => {
+        tx.putApiKey(key(2));
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    await store.close();
+    // Refused: the store is closed, so the commit applies nothing (in memory, reads still work).
+    await expect(
+      store.transact((tx) => {
+        tx.putApiKey(key(3));
+        tx.putApiKey(key(1, 'ws_2'));
+      }),
+    ).rejects.toThrow();
+    expect((await store.apiKeyPage('ws_1', undefined, 5)).keys.map((k) => k.id)).toEqual(['key_1']);
+  });
 });

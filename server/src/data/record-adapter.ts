@@ -10,6 +10,7 @@
  */
 import { copyJson, type CollectionSpec, type JsonRecord, type RecordStore, type RecordWrite } from '../storage/index.js';
 import type { ApiKeyRecord, MemberRecord, RoleRecord, ScopeRecord, WorkspaceRecord } from '../domain/model.js';
+import { KeyOrder } from './key-order.js';
 import { KeyStateTally, type KeyStateCounts } from './key-state-tally.js';
 import type { LastUsedTracker, StoreReader, StoreTransaction, TesseraStore } from './store.js';
 
@@ -121,6 +122,8 @@ export class RecordTesseraStore extends RecordReader implements TesseraStore {
   private queue: Promise<void> = Promise.resolve();
   /** Built when first asked for (reading every key once), then kept up to date by each commit. */
   private tally: KeyStateTally | undefined;
+  /** Likewise, per workspace: built when the workspace's keys are first paged. */
+  private readonly keyOrder = new KeyOrder();
 
   constructor(
     records: RecordStore,
@@ -150,18 +153,30 @@ export class RecordTesseraStore extends RecordReader implements TesseraStore {
   }
 
   private commit(writes: RecordWrite[]): Promise<unknown> {
-    const tally = this.tally;
-    if (!tally) return this.records.commit(writes);
+    // What is kept up to date from the keys written: the tally and the order, once built.
+    const kept: Array<KeyStateTally | KeyOrder> = [];
+    if (this.tally) kept.push(this.tally);
+    if (!this.keyOrder.empty) kept.push(this.keyOrder);
+    if (kept.length === 0) return this.records.commit(writes);
     const keyIds = writes.filter((write) => write.collection === 'api_keys').map((write) => write.id);
     const before = keyIds.map((id) => this.get<ApiKeyRecord>('api_keys', id));
     const durable = this.records.commit(writes);
     // Read back rather than taken from the writes: a commit that is refused applies nothing.
     keyIds.forEach((id, i) => {
       const after = this.get<ApiKeyRecord>('api_keys', id);
-      if (before[i]) tally.remove(before[i]);
-      if (after) tally.add(after);
+      for (const view of kept) {
+        if (before[i]) view.remove(before[i]);
+        if (after) view.add(after);
+      }
     });
     return durable;
+  }
+
+  async apiKeyPage(workspaceId: string, after: string | undefined, limit: number): Promise<{ keys: ApiKeyRecord[]; more: boolean }> {
+    if (!this.keyOrder.has(workspaceId)) this.keyOrder.build(workspaceId, this.all<ApiKeyRecord>('api_keys', workspaceId));
+    const { ids, more } = this.keyOrder.descending(workspaceId, after, limit);
+    // Every id in the order is a stored key of the workspace: commits keep the two in step.
+    return { keys: ids.map((id) => this.get<ApiKeyRecord>('api_keys', id)!), more };
   }
 
   async apiKeyCounts(now: Date): Promise<KeyStateCounts> {

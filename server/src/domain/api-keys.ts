@@ -9,7 +9,7 @@ import { conflict, notFound } from './errors.js';
 import { resolveExpiry, type ExpiryPreset } from './expiry.js';
 import { newId } from './ids.js';
 import type { ApiKeyRecord, Environment, Metadata, RateLimit, WorkspaceRecord } from './model.js';
-import { byCreation, pageOf, type Page, type PageRequest } from './pagination.js';
+import { byCreation, pageBounds, pageFrom, pageOf, type Page, type PageRequest } from './pagination.js';
 import { isBroad, normalize } from './scopes.js';
 import { requireOwnWorkspace } from './workspaces.js';
 
@@ -130,17 +130,30 @@ export class ApiKeyService {
 
   async list(ctx: ActionContext, workspaceId: string, filters: ApiKeyFilters, page: PageRequest): Promise<Page<ApiKeyView>> {
     requireOwnWorkspace(ctx.principal, workspaceId);
+    const unfiltered =
+      filters.status === undefined && filters.environment === undefined && filters.search === undefined && filters.scope === undefined && filters.created_by === undefined;
+    const result = unfiltered ? await this.newestKeys(workspaceId, page) : pageOf(await this.matchingKeys(workspaceId, filters, ctx.now), byCreation, page, 'desc');
+    return { ...result, data: await Promise.all(result.data.map((k) => this.present(k, ctx.now))) };
+  }
+
+  /** A page of all the workspace's keys, read from the store's order: only the page is parsed. */
+  private async newestKeys(workspaceId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    const { after, limit } = pageBounds(page);
+    const { keys, more } = await this.store.apiKeyPage(workspaceId, after, limit);
+    return pageFrom(keys, more, byCreation);
+  }
+
+  /** Every key of the workspace that the filters let through, in no order. */
+  private async matchingKeys(workspaceId: string, filters: ApiKeyFilters, now: Date): Promise<ApiKeyRecord[]> {
     const search = filters.search?.toLowerCase();
-    const keys = (await this.store.apiKeys(workspaceId)).filter(
+    return (await this.store.apiKeys(workspaceId)).filter(
       (k) =>
-        (filters.status === undefined || keyStateAt(k, ctx.now) === filters.status) &&
+        (filters.status === undefined || keyStateAt(k, now) === filters.status) &&
         (filters.environment === undefined || k.environment === filters.environment) &&
         (search === undefined || k.name.toLowerCase().includes(search)) &&
         (filters.scope === undefined || k.scopes.includes(filters.scope)) &&
         (filters.created_by === undefined || k.created_by === filters.created_by),
     );
-    const result = pageOf(keys, byCreation, page, 'desc');
-    return { ...result, data: await Promise.all(result.data.map((k) => this.present(k, ctx.now))) };
   }
 
   async get(ctx: ActionContext, workspaceId: string, keyId: string): Promise<ApiKeyView> {

@@ -37,8 +37,7 @@ function decode(cursor: string): string {
  * only the best `limit` so far, so a page of 100,000 keys costs no sort of all of them.
  */
 export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc'): Page<T> {
-  const limit = request.limit ?? 20;
-  const after = request.cursor === undefined ? undefined : decode(request.cursor);
+  const { after, limit } = pageBounds(request);
   /** Whether position `a` comes before `b` in the list. */
   const precedes = order === 'asc' ? (a: string, b: string) => a < b : (a: string, b: string) => a > b;
   const best: Array<{ item: T; position: string }> = [];
@@ -58,9 +57,22 @@ export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, r
     best.splice(low, 0, { item, position });
     if (best.length > limit) best.pop();
   }
-  const has_more = candidates > limit;
-  const last = best.at(-1);
-  return { data: best.map((entry) => entry.item), has_more, next_cursor: has_more && last !== undefined ? encode(last.position) : null };
+  return pageFrom(best.map((entry) => entry.item), candidates > limit, positionOf);
+}
+
+/**
+ * Where the page a request asks for starts (after the position its cursor names; undefined: at
+ * the list's start) and how many items it holds, for a list that picks its pages itself (e.g. a
+ * store from an index); {@link pageFrom} then makes the page, as {@link pageOf} would.
+ */
+export function pageBounds(request: PageRequest): { after: string | undefined; limit: number } {
+  return { after: request.cursor === undefined ? undefined : decode(request.cursor), limit: request.limit ?? 20 };
+}
+
+/** The page of `data`, the items picked in list order; `more`: items follow them. */
+export function pageFrom<T>(data: T[], more: boolean, positionOf: (item: T) => string): Page<T> {
+  const last = data.at(-1);
+  return { data, has_more: more, next_cursor: more && last !== undefined ? encode(positionOf(last)) : null };
 }
 
 export const byCreation = (item: { created_at: string; id: string }) => `${item.created_at}|${item.id}`;
