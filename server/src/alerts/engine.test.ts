@@ -204,7 +204,7 @@ describe('api_key.expiring alerts', () => {
       key('key_disabled', 2 * DAY, 'disabled'),
       key('key_expired', -DAY),
     ];
-    const store = { apiKeys: async (ws: string) => keys.filter((k) => k.workspace_id === ws) } as unknown as StoreReader;
+    const store = { forEachApiKey: async (ws: string, visit: (k: ApiKeyRecord) => void) => keys.filter((k) => k.workspace_id === ws).forEach(visit) } as unknown as StoreReader;
     const h = await harness({ store });
     const sub = await h.subscribe({ events: ['api_key.expiring'], expiry_warning_days: 7 });
     await h.subscribe({ events: ['api_key.created'] });

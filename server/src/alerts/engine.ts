@@ -23,6 +23,7 @@
  *   expiring within `expiry_warning_days` (renewing a key re-arms it).
  */
 import type { StoreReader } from '../data/store.js';
+import type { ApiKeyRecord } from '../domain/model.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
 import type { AuditEventInput, EventSink } from '../audit/types.js';
 import type { AlertService } from './service.js';
@@ -277,13 +278,16 @@ export class AlertEngine implements EventSink {
     const nowMs = typeof now === 'number' ? now : now.getTime();
     let fired = 0;
     for (const workspaceId of this.#service.workspacesSubscribedTo('api_key.expiring')) {
-      const keys = await this.#store.apiKeys(workspaceId);
+      // Only keys that can still expire are kept from the scan.
+      const keys: ApiKeyRecord[] = [];
+      await this.#store.forEachApiKey(workspaceId, (key) => {
+        if (key.status === 'active' && key.expires_at !== null && Date.parse(key.expires_at) > nowMs) keys.push(key);
+      });
       for (const subscription of this.#service.subscriptionsFor(workspaceId, 'api_key.expiring')) {
         const horizon = nowMs + subscription.expiry_warning_days * DAY;
         for (const key of keys) {
-          if (key.status !== 'active' || key.expires_at === null) continue;
-          const expires = Date.parse(key.expires_at);
-          if (!(expires > nowMs && expires <= horizon)) continue;
+          const expires = Date.parse(key.expires_at!);
+          if (expires > horizon) continue;
           const mark = `${subscription.id} ${key.id} ${key.expires_at}`;
           if (this.#service.hasExpiryWarning(mark)) continue;
           const firedAt = new Date(nowMs).toISOString();

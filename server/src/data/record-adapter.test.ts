@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyRecord, MemberRecord, ScopeRecord } from '../domain/model.js';
 import { openMemoryStore } from './open.js';
+import type { TesseraStore } from './store.js';
 
 const T = '2026-01-01T00:00:00.000Z';
 
@@ -177,5 +178,29 @@ describe('the record-store adapter', () => {
       }),
     ).rejects.toThrow();
     expect((await store.apiKeyPage('ws_1', undefined, 5)).keys.map((k) => k.id)).toEqual(['key_1']);
+  });
+
+  it('visits a workspace\'s keys one at a time, in the store and in a transaction', async () => {
+    const store = openMemoryStore();
+    await store.transact((tx) => {
+      for (const n of [1, 2, 3, 4]) tx.putApiKey({ ...key(n), status: n % 2 === 0 ? 'revoked' : 'active' });
+      tx.putApiKey(key(5, 'ws_2'));
+    });
+    const active = async (reader: Pick<TesseraStore, 'forEachApiKey'>) => {
+      const ids: string[] = [];
+      await reader.forEachApiKey('ws_1', (k) => {
+        if (k.status === 'active') ids.push(k.id);
+      });
+      return ids.sort();
+    };
+    expect(await active(store)).toEqual(['key_1', 'key_3']);
+    await store.transact(async (tx) => {
+      tx.putApiKey({ ...key(3), status: 'revoked' });
+      tx.putApiKey(key(6));
+      expect(await active(tx)).toEqual(['key_1', 'key_6']);
+      tx.putApiKey(key(1, 'ws_2'));
+      expect(await active(tx)).toEqual(['key_6']);
+    });
+    expect(await active(store)).toEqual(['key_6']);
   });
 });

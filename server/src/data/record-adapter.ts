@@ -40,6 +40,10 @@ class RecordReader implements StoreReader {
     return this.records.list(collection, workspaceId) as T[];
   }
 
+  protected each<T>(collection: Collection, workspaceId: string, visit: (record: T) => void): void {
+    this.records.forEach(collection, workspaceId, (record) => visit(record as T));
+  }
+
   protected idByDigest(collection: 'api_keys' | 'members', digest: string): string | undefined {
     return this.records.idBy(collection, collection === 'api_keys' ? 'key_digest' : 'token_digest', digest);
   }
@@ -62,6 +66,7 @@ class RecordReader implements StoreReader {
     return id === undefined ? undefined : this.get<ApiKeyRecord>('api_keys', id);
   }
   async apiKeys(workspaceId: string) { return this.all<ApiKeyRecord>('api_keys', workspaceId); }
+  async forEachApiKey(workspaceId: string, visit: (key: ApiKeyRecord) => void) { this.each('api_keys', workspaceId, visit); }
 }
 
 /** A transaction's view: the store with the transaction's own staged writes laid over it. */
@@ -86,6 +91,10 @@ class StagedTransaction extends RecordReader implements StoreTransaction {
       else byId.delete(write.id);
     }
     return [...byId.values()];
+  }
+
+  protected override each<T>(collection: Collection, workspaceId: string, visit: (record: T) => void): void {
+    for (const record of this.all<T>(collection, workspaceId)) visit(record);
   }
 
   override async apiKeyByDigest(digest: string) {
@@ -173,7 +182,12 @@ export class RecordTesseraStore extends RecordReader implements TesseraStore {
   }
 
   async apiKeyPage(workspaceId: string, after: string | undefined, limit: number): Promise<{ keys: ApiKeyRecord[]; more: boolean }> {
-    if (!this.keyOrder.has(workspaceId)) this.keyOrder.build(workspaceId, this.all<ApiKeyRecord>('api_keys', workspaceId));
+    if (!this.keyOrder.has(workspaceId)) {
+      // Only the fields the order needs are kept from each key as it is read.
+      const placed: Array<Pick<ApiKeyRecord, 'workspace_id' | 'created_at' | 'id'>> = [];
+      this.records.forEach('api_keys', workspaceId, (key) => placed.push({ workspace_id: workspaceId, created_at: key.created_at as string, id: key.id as string }));
+      this.keyOrder.build(workspaceId, placed);
+    }
     const { ids, more } = this.keyOrder.descending(workspaceId, after, limit);
     // Every id in the order is a stored key of the workspace: commits keep the two in step.
     return { keys: ids.map((id) => this.get<ApiKeyRecord>('api_keys', id)!), more };
@@ -182,7 +196,7 @@ export class RecordTesseraStore extends RecordReader implements TesseraStore {
   async apiKeyCounts(now: Date): Promise<KeyStateCounts> {
     if (!this.tally) {
       const tally = new KeyStateTally();
-      for (const key of this.all<ApiKeyRecord>('api_keys')) tally.add(key);
+      this.records.forEach('api_keys', undefined, (key) => tally.add(key as unknown as ApiKeyRecord));
       this.tally = tally;
     }
     return this.tally.counts(now.getTime());

@@ -28,7 +28,7 @@ describe('listing API keys without filters', () => {
     for (let round = 0; round < 30; round += 1) {
       const store = openMemoryStore();
       const service = new ApiKeyService(store);
-      const scan = vi.spyOn(store, 'apiKeys');
+      const scan = vi.spyOn(store, 'forEachApiKey');
       const keys: ApiKeyRecord[] = [];
       /** Cursors handed out so far, and cursors naming keys (later revoked or moved, perhaps). */
       const cursors: string[] = [];

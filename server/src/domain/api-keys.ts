@@ -9,7 +9,7 @@ import { conflict, notFound } from './errors.js';
 import { resolveExpiry, type ExpiryPreset } from './expiry.js';
 import { newId } from './ids.js';
 import type { ApiKeyRecord, Environment, Metadata, RateLimit, WorkspaceRecord } from './model.js';
-import { byCreation, pageBounds, pageFrom, pageOf, type Page, type PageRequest } from './pagination.js';
+import { byCreation, pageBounds, pageFrom, PageSelector, type Page, type PageRequest } from './pagination.js';
 import { isBroad, normalize } from './scopes.js';
 import { requireOwnWorkspace } from './workspaces.js';
 
@@ -132,7 +132,7 @@ export class ApiKeyService {
     requireOwnWorkspace(ctx.principal, workspaceId);
     const unfiltered =
       filters.status === undefined && filters.environment === undefined && filters.search === undefined && filters.scope === undefined && filters.created_by === undefined;
-    const result = unfiltered ? await this.newestKeys(workspaceId, page) : pageOf(await this.matchingKeys(workspaceId, filters, ctx.now), byCreation, page, 'desc');
+    const result = unfiltered ? await this.newestKeys(workspaceId, page) : await this.matchingKeys(workspaceId, filters, ctx.now, page);
     return { ...result, data: await Promise.all(result.data.map((k) => this.present(k, ctx.now))) };
   }
 
@@ -143,17 +143,22 @@ export class ApiKeyService {
     return pageFrom(keys, more, byCreation);
   }
 
-  /** Every key of the workspace that the filters let through, in no order. */
-  private async matchingKeys(workspaceId: string, filters: ApiKeyFilters, now: Date): Promise<ApiKeyRecord[]> {
+  /** A page of the keys the filters let through, picked as the keys are read: none is held beyond the page. */
+  private async matchingKeys(workspaceId: string, filters: ApiKeyFilters, now: Date, page: PageRequest): Promise<Page<ApiKeyRecord>> {
     const search = filters.search?.toLowerCase();
-    return (await this.store.apiKeys(workspaceId)).filter(
-      (k) =>
+    const selector = new PageSelector<ApiKeyRecord>(byCreation, page, 'desc');
+    await this.store.forEachApiKey(workspaceId, (k) => {
+      if (
         (filters.status === undefined || keyStateAt(k, now) === filters.status) &&
         (filters.environment === undefined || k.environment === filters.environment) &&
         (search === undefined || k.name.toLowerCase().includes(search)) &&
         (filters.scope === undefined || k.scopes.includes(filters.scope)) &&
-        (filters.created_by === undefined || k.created_by === filters.created_by),
-    );
+        (filters.created_by === undefined || k.created_by === filters.created_by)
+      ) {
+        selector.offer(k);
+      }
+    });
+    return selector.page();
   }
 
   async get(ctx: ActionContext, workspaceId: string, keyId: string): Promise<ApiKeyView> {

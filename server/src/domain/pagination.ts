@@ -33,20 +33,43 @@ function decode(cursor: string): string {
 
 /**
  * One page of `items`, in the order of their positions: unique strings (e.g. `created_at|id`)
- * that sort like the list. The items need not be sorted: a page is picked in one pass that keeps
- * only the best `limit` so far, so a page of 100,000 keys costs no sort of all of them.
+ * that sort like the list. The items need not be sorted (see {@link PageSelector}).
  */
 export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc'): Page<T> {
-  const { after, limit } = pageBounds(request);
+  const selector = new PageSelector(positionOf, request, order);
+  for (const item of items) selector.offer(item);
+  return selector.page();
+}
+
+/**
+ * Picks a page from items offered one at a time, in any order, holding only the best `limit` so
+ * far: a page of 100,000 keys costs neither a sort of them all nor holding them all.
+ */
+export class PageSelector<T> {
+  readonly #positionOf: (item: T) => string;
+  readonly #after: string | undefined;
+  readonly #limit: number;
   /** Whether position `a` comes before `b` in the list. */
-  const precedes = order === 'asc' ? (a: string, b: string) => a < b : (a: string, b: string) => a > b;
-  const best: Array<{ item: T; position: string }> = [];
-  let candidates = 0;
-  for (const item of items) {
-    const position = positionOf(item);
-    if (after !== undefined && !precedes(after, position)) continue;
-    candidates += 1;
-    if (best.length === limit && (limit === 0 || !precedes(position, best[limit - 1]!.position))) continue;
+  readonly #precedes: (a: string, b: string) => boolean;
+  readonly #best: Array<{ item: T; position: string }> = [];
+  #candidates = 0;
+
+  constructor(positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc') {
+    const { after, limit } = pageBounds(request);
+    this.#positionOf = positionOf;
+    this.#after = after;
+    this.#limit = limit;
+    this.#precedes = order === 'asc' ? (a, b) => a < b : (a, b) => a > b;
+  }
+
+  offer(item: T): void {
+    const position = this.#positionOf(item);
+    const precedes = this.#precedes;
+    if (this.#after !== undefined && !precedes(this.#after, position)) return;
+    this.#candidates += 1;
+    const best = this.#best;
+    const limit = this.#limit;
+    if (best.length === limit && (limit === 0 || !precedes(position, best[limit - 1]!.position))) return;
     let low = 0;
     let high = best.length;
     while (low < high) {
@@ -57,7 +80,10 @@ export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, r
     best.splice(low, 0, { item, position });
     if (best.length > limit) best.pop();
   }
-  return pageFrom(best.map((entry) => entry.item), candidates > limit, positionOf);
+
+  page(): Page<T> {
+    return pageFrom(this.#best.map((entry) => entry.item), this.#candidates > this.#limit, this.#positionOf);
+  }
 }
 
 /**

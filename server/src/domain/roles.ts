@@ -90,7 +90,10 @@ export class RoleService {
       const found = await this.find(tx, workspace, roleId);
       if (found.builtin) throw conflict('builtin_role', 'Built-in role', `The ${found.id} role is built in and cannot be deleted.`);
       const members = (await tx.members(workspaceId)).filter((m) => m.role === roleId).length;
-      const keys = (await tx.apiKeys(workspaceId)).filter((k) => k.status !== 'revoked' && k.roles.includes(roleId)).length;
+      let keys = 0;
+      await tx.forEachApiKey(workspaceId, (k) => {
+        if (k.status !== 'revoked' && k.roles.includes(roleId)) keys += 1;
+      });
       if (members + keys > 0) throw conflict('role_in_use', 'Role in use', `${members} member(s) and ${keys} unrevoked key(s) hold this role; reassign them first.`);
       tx.deleteRole(roleId);
       return found;
@@ -137,7 +140,10 @@ export class RoleService {
     await this.store.transact(async (tx) => {
       await this.findScope(tx, workspaceId, name);
       const roles = (await tx.roles(workspaceId)).filter((r) => r.scopes.includes(name)).length;
-      const keys = (await tx.apiKeys(workspaceId)).filter((k) => k.status !== 'revoked' && k.scopes.includes(name)).length;
+      let keys = 0;
+      await tx.forEachApiKey(workspaceId, (k) => {
+        if (k.status !== 'revoked' && k.scopes.includes(name)) keys += 1;
+      });
       if (roles + keys > 0) throw conflict('scope_in_use', 'Scope in use', `${roles} role(s) and ${keys} unrevoked key(s) grant ${name}; remove it from them first.`);
       tx.deleteScope(workspaceId, name);
     });
