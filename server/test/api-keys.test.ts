@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWellFormedKey } from '@tessera/sdk/key-format';
-import { startTestServer, T0, type TestServer } from './harness.js';
+import { keysOf, startTestServer, T0, type TestServer } from './harness.js';
 
 let s: TestServer;
 beforeEach(async () => (s = await startTestServer()));
@@ -66,7 +66,7 @@ describe('create', () => {
     expect([text.status, text.body.code]).toEqual([415, 'unsupported_media_type']);
     const huge = await s.call('POST', s.keysPath, { token: s.admin, body: { name: 'Big', description: 'x'.repeat(70_000) } });
     expect([huge.status, huge.body.code]).toEqual([413, 'payload_too_large']);
-    expect(await s.store.apiKeys(s.ws)).toHaveLength(0);
+    expect(await keysOf(s.store, s.ws)).toHaveLength(0);
   });
 
   it('refuses scopes outside the catalog and reports wildcards as broad', async () => {

@@ -11,6 +11,9 @@ import { openMemoryStore } from '../src/data/open.js';
 import { bootstrap } from '../src/domain/workspaces.js';
 import { ManualClock } from '../src/traffic/index.js';
 import type { TesseraData } from '../src/domain/model.js';
+import { keysOf } from '../src/data/test-support.js';
+
+export { keysOf };
 
 export const T0 = Date.parse('2026-03-01T00:00:00Z');
 const SECRET = /\b[a-z][a-z0-9]{1,15}_(live|test)_[0-9A-Za-z]{36}\b|\btpat_[0-9A-Za-z]{36}\b/g;
@@ -92,7 +95,7 @@ export async function startTestServer() {
   }
 
   async function dump(): Promise<Partial<TesseraData>> {
-    return { workspaces: Object.fromEntries((await store.workspaces()).map((w) => [w.id, w])), api_keys: Object.fromEntries((await store.apiKeys(ws)).map((k) => [k.id, k])), members: Object.fromEntries((await store.members(ws)).map((m) => [m.id, m])) };
+    return { workspaces: Object.fromEntries((await store.workspaces()).map((w) => [w.id, w])), api_keys: Object.fromEntries((await keysOf(store, ws)).map((k) => [k.id, k])), members: Object.fromEntries((await store.members(ws)).map((m) => [m.id, m])) };
   }
 
   return { app, store, clock, events, call, admin, ws, keysPath, createKey, createMember, checkInvariants, boot, issuedSecrets };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { keysOf, startTestServer, type TestServer } from './harness.js';
 
 let s: TestServer;
 beforeEach(async () => (s = await startTestServer()));
@@ -88,7 +88,7 @@ describe('idempotency and rate limits through the app', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.id).toBe(first.body.id);
-    expect(await s.store.apiKeys(s.ws)).toHaveLength(1);
+    expect(await keysOf(s.store, s.ws)).toHaveLength(1);
     const other = await s.call('POST', s.keysPath, { token: s.admin, headers, body: { name: 'Another' } });
     expect([other.status, other.body.code]).toEqual([422, 'idempotency_key_reused']);
     const bad = await s.call('POST', s.keysPath, { token: s.admin, headers: { 'Idempotency-Key': 'has space' }, body: { name: 'Bad key' } });

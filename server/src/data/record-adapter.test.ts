@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiKeyRecord, MemberRecord, ScopeRecord } from '../domain/model.js';
 import { openMemoryStore } from './open.js';
 import type { TesseraStore } from './store.js';
+import { keysOf } from './test-support.js';
 
 const T = '2026-01-01T00:00:00.000Z';
 
@@ -33,15 +34,15 @@ describe('the record-store adapter', () => {
       expect((await tx.apiKey('key_2'))?.name).toBe('Key 2');
       expect((await tx.apiKeyByDigest('digest_2'))?.id).toBe('key_2');
       expect((await tx.memberByTokenDigest('token_digest_1'))?.id).toBe('mem_1');
-      expect((await tx.apiKeys('ws_1')).map((k) => k.id).sort()).toEqual(['key_1', 'key_2']);
+      expect((await keysOf(tx, 'ws_1')).map((k) => k.id).sort()).toEqual(['key_1', 'key_2']);
       expect(await tx.scope('ws_1', 'reports.read')).toBeUndefined();
       expect(await tx.scopes('ws_1')).toEqual([]);
       // Moved to another workspace inside the transaction: no longer listed in the first.
       tx.putApiKey(key(1, 'ws_2'));
-      expect((await tx.apiKeys('ws_1')).map((k) => k.id)).toEqual(['key_2']);
-      expect((await tx.apiKeys('ws_2')).map((k) => k.id)).toEqual(['key_1']);
+      expect((await keysOf(tx, 'ws_1')).map((k) => k.id)).toEqual(['key_2']);
+      expect((await keysOf(tx, 'ws_2')).map((k) => k.id)).toEqual(['key_1']);
     });
-    expect((await store.apiKeys('ws_2')).map((k) => k.id)).toEqual(['key_1']);
+    expect((await keysOf(store, 'ws_2')).map((k) => k.id)).toEqual(['key_1']);
     expect((await store.memberByTokenDigest('token_digest_1'))?.email).toBe('a@example.com');
   });
 
@@ -55,7 +56,7 @@ describe('the record-store adapter', () => {
     });
     const read = (await store.apiKey('key_1'))!;
     read.metadata.n = 99;
-    (await store.apiKeys('ws_1'))[0]!.scopes.push('x');
+    (await keysOf(store, 'ws_1'))[0]!.scopes.push('x');
     expect(await store.apiKey('key_1')).toEqual(key(1));
   });
 
@@ -73,7 +74,7 @@ describe('the record-store adapter', () => {
         tx.putApiKey({ ...key(3), metadata: { big: 10n } } as unknown as ApiKeyRecord);
       }),
     ).rejects.toThrow(TypeError);
-    expect(await store.apiKeys('ws_1')).toEqual([]);
+    expect(await keysOf(store, 'ws_1')).toEqual([]);
   });
 
   it('reads back what will be stored: JSON, without undefined fields', async () => {
@@ -90,7 +91,7 @@ describe('the record-store adapter', () => {
     const counts = await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
         store.transact(async (tx) => {
-          const before = (await tx.apiKeys('ws_1')).length;
+          const before = (await keysOf(tx, 'ws_1')).length;
           await new Promise((resolve) => setTimeout(resolve, 0));
           tx.putApiKey(key(n));
           return before;

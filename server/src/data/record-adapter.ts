@@ -65,7 +65,6 @@ class RecordReader implements StoreReader {
     const id = this.idByDigest('api_keys', digest);
     return id === undefined ? undefined : this.get<ApiKeyRecord>('api_keys', id);
   }
-  async apiKeys(workspaceId: string) { return this.all<ApiKeyRecord>('api_keys', workspaceId); }
   async forEachApiKey(workspaceId: string, visit: (key: ApiKeyRecord) => void) { this.each('api_keys', workspaceId, visit); }
 }
 

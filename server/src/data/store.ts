@@ -19,11 +19,10 @@ export interface StoreReader {
   scopes(workspaceId: string): Promise<ScopeRecord[]>;
   apiKey(id: string): Promise<ApiKeyRecord | undefined>;
   apiKeyByDigest(digest: string): Promise<ApiKeyRecord | undefined>;
-  apiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
   /**
-   * Each of the workspace's keys in turn, in no order: a caller that keeps few of them lets the
-   * rest go at once, where `apiKeys` holds all (a listing of 100,000 keys that held them all
-   * peaked about 270 MB higher).
+   * Each of the workspace's keys in turn, in no order, rather than an array of them all as for the
+   * other records: a workspace may hold 100,000 keys, and a caller that keeps few of them lets the
+   * rest go at once (a listing that held them all peaked about 270 MB higher).
    */
   forEachApiKey(workspaceId: string, visit: (key: ApiKeyRecord) => void): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiKeyRecord } from '../../src/domain/model.js';
 import type { TesseraStore } from '../../src/data/store.js';
-import { startTestServer, type TestServer } from '../harness.js';
+import { keysOf, startTestServer, type TestServer } from '../harness.js';
 import { countBy, rng, seedFromEnv, send, stubOutboundFetch, type Sent } from './support.js';
 
 const SEED = seedFromEnv('CONCURRENCY_SEED');
@@ -254,7 +254,7 @@ describe('concurrency across requests', () => {
     const created = results.filter((r) => r.status === 201);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
     expect(created.filter((r) => r.headers.get('idempotent-replayed') !== 'true')).toHaveLength(1);
-    const stored = (await s.store.apiKeys(s.ws)).filter((k) => k.name === 'Exactly Once');
+    const stored = (await keysOf(s.store, s.ws)).filter((k) => k.name === 'Exactly Once');
     expect(stored).toHaveLength(1);
     expect(s.events.filter((e) => e.type === 'api_key.created' && e.target?.name === 'Exactly Once')).toHaveLength(1);
     expect(results.flatMap((r) => r.violations)).toEqual([]);
@@ -267,7 +267,7 @@ describe('concurrency across requests', () => {
     expect(results.filter((r) => r.status !== 201).map((r) => r.text)).toEqual([]);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(300);
     expect(new Set(results.map((r) => r.body.key)).size).toBe(300);
-    expect(await s.store.apiKeys(s.ws)).toHaveLength(300);
+    expect(await keysOf(s.store, s.ws)).toHaveLength(300);
     const verdicts = await Promise.all(results.map((r) => send(s.app, 'POST', '/v1/keys/verify', { token: s.admin, body: { key: r.body.key } })));
     const codes = countBy(verdicts, (v) => v.body.code);
     expect(codes).toEqual({ valid: 300 });

@@ -5,6 +5,7 @@
 import { vi } from 'vitest';
 import { openapi, operations, specValidator, type OperationId } from '@tessera/spec';
 import type { TesseraStore } from '../../src/data/store.js';
+import { keysOf } from '../harness.js';
 
 export const REQUEST_TIMEOUT_MS = 5_000;
 
@@ -82,7 +83,7 @@ export async function snapshot(store: TesseraStore): Promise<string> {
     const byId = <T extends { id?: string; name?: string }>(xs: T[]) => xs.sort((a, b) => String(a.id ?? a.name).localeCompare(String(b.id ?? b.name)));
     parts.push({
       workspace: w,
-      api_keys: byId(await store.apiKeys(w.id)),
+      api_keys: byId(await keysOf(store, w.id)),
       members: byId(await store.members(w.id)),
       roles: byId(await store.roles(w.id)),
       scopes: byId(await store.scopes(w.id)),
