@@ -28,6 +28,11 @@ export const TESSERA_COLLECTIONS: readonly CollectionSpec[] = [
 /** Scopes are stored under `${workspace_id} ${name}`: names are unique per workspace only. */
 export const scopeKey = (workspaceId: string, name: string) => `${workspaceId} ${name}`;
 
+/** The id a record is stored under. */
+function storedIdOf(collection: Collection, record: JsonRecord): string {
+  return collection === 'scopes' ? scopeKey(record.workspace_id as string, record.name as string) : (record.id as string);
+}
+
 /** Reads straight from the record store. */
 class RecordReader implements StoreReader {
   constructor(protected readonly records: RecordStore) {}
@@ -40,7 +45,7 @@ class RecordReader implements StoreReader {
     return this.records.list(collection, workspaceId) as T[];
   }
 
-  protected each<T>(collection: Collection, workspaceId: string, visit: (record: T) => void): void {
+  protected each<T>(collection: Collection, workspaceId: string | undefined, visit: (record: T) => void): void {
     this.records.forEach(collection, workspaceId, (record) => visit(record as T));
   }
 
@@ -79,21 +84,23 @@ class StagedTransaction extends RecordReader implements StoreTransaction {
   }
 
   protected override all<T>(collection: Collection, workspaceId?: string): T[] {
-    const idOf = (r: JsonRecord) => (collection === 'scopes' ? scopeKey(r.workspace_id as string, r.name as string) : (r.id as string));
-    const byId = new Map<string, T>();
-    for (const record of super.all<JsonRecord>(collection, workspaceId)) byId.set(idOf(record), record as T);
-    for (const write of this.writes.values()) {
-      if (write.collection !== collection) continue;
-      if (write.record === null) byId.delete(write.id);
-      else if (workspaceId === undefined || write.record.workspace_id === workspaceId) byId.set(write.id, copyJson(write.record) as T);
-      // A staged move to another workspace leaves this one.
-      else byId.delete(write.id);
-    }
-    return [...byId.values()];
+    const records: T[] = [];
+    this.each<T>(collection, workspaceId, (record) => records.push(record));
+    return records;
   }
 
-  protected override each<T>(collection: Collection, workspaceId: string, visit: (record: T) => void): void {
-    for (const record of this.all<T>(collection, workspaceId)) visit(record);
+  /** The stored records this transaction has not rewritten or deleted, then its own (in the group). */
+  protected override each<T>(collection: Collection, workspaceId: string | undefined, visit: (record: T) => void): void {
+    const staged = new Set<string>();
+    for (const write of this.writes.values()) if (write.collection === collection) staged.add(write.id);
+    super.each<JsonRecord>(collection, workspaceId, (record) => {
+      if (!staged.has(storedIdOf(collection, record))) visit(record as T);
+    });
+    for (const write of this.writes.values()) {
+      if (write.collection !== collection || write.record === null) continue;
+      // A staged move to another workspace leaves this one.
+      if (workspaceId === undefined || write.record.workspace_id === workspaceId) visit(copyJson(write.record) as T);
+    }
   }
 
   override async apiKeyByDigest(digest: string) {

@@ -49,7 +49,7 @@ export interface TesseraStore extends StoreReader {
    * One page of a workspace's keys as an unfiltered listing orders them: newest first by position
    * `${created_at}|${id}` (the domain's `byCreation`), starting after position `after` (from the
    * newest when undefined; the position need not be a key's), up to `limit` keys; `more` says
-   * whether others follow. Reads only the page's records, where `apiKeys` reads all of them.
+   * whether others follow. Reads only the page's records.
    */
   apiKeyPage(workspaceId: string, after: string | undefined, limit: number): Promise<{ keys: ApiKeyRecord[]; more: boolean }>;
   /** How many keys of all workspaces are in each state at `now` (for the Prometheus gauge). */

@@ -218,6 +218,17 @@ describe('InMemoryIdempotencyStore memory cap', () => {
     expect(store.begin('key_1', 'done-3', 'fp').kind).toBe('replay');
   });
 
+  it('evicts by completion, so a response just stored outlives older ones', () => {
+    const { store } = setup({ maxStoredChars: 10 });
+    store.begin('key_1', 'a', 'fp');
+    store.begin('key_1', 'b', 'fp');
+    store.complete('key_1', 'b', answer(6));
+    store.complete('key_1', 'a', answer(6));
+    expect(store.begin('key_1', 'a', 'fp').kind).toBe('replay');
+    expect(store.begin('key_1', 'b', 'fp').kind).toBe('proceed');
+    expect(store.storedChars).toBe(6);
+  });
+
   it('counts a body out again when its entry expires, is swept or is replaced', () => {
     const { clock, store } = setup({ ttlMs: 1000 });
     store.begin('key_1', 'a', 'fp');

@@ -120,7 +120,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   readonly #maxStoredChars: number;
   #storedChars = 0;
   readonly #sweeps: SweepSchedule;
-  /** Insertion order = age order, which is what eviction needs. */
+  /** Live in-flight entries in the order they began, completed ones in the order they completed: the order eviction takes. */
   readonly #entries = new Map<string, Entry>();
 
   constructor(options: InMemoryIdempotencyStoreOptions = {}) {
@@ -180,6 +180,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       headers: Object.freeze({ ...response.headers }),
       body: response.body,
     });
+    // Moved to the end: eviction takes the oldest completed responses first, never the one just stored.
+    this.#entries.delete(id);
     this.#entries.set(id, {
       state: 'completed',
       fingerprint: existing.fingerprint,
