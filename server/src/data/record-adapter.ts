@@ -191,7 +191,7 @@ export class RecordTesseraStore extends RecordReader implements TesseraStore {
     if (!this.keyOrder.has(workspaceId)) {
       // Only the fields the order needs are kept from each key as it is read.
       const placed: Array<Pick<ApiKeyRecord, 'workspace_id' | 'created_at' | 'id'>> = [];
-      this.records.forEach('api_keys', workspaceId, (key) => placed.push({ workspace_id: workspaceId, created_at: key.created_at as string, id: key.id as string }));
+      this.each<ApiKeyRecord>('api_keys', workspaceId, (key) => placed.push({ workspace_id: workspaceId, created_at: key.created_at, id: key.id }));
       this.keyOrder.build(workspaceId, placed);
     }
     const { ids, more } = this.keyOrder.descending(workspaceId, after, limit);
@@ -202,7 +202,7 @@ export class RecordTesseraStore extends RecordReader implements TesseraStore {
   async apiKeyCounts(now: Date): Promise<KeyStateCounts> {
     if (!this.tally) {
       const tally = new KeyStateTally();
-      this.records.forEach('api_keys', undefined, (key) => tally.add(key as unknown as ApiKeyRecord));
+      this.each<ApiKeyRecord>('api_keys', undefined, (key) => tally.add(key));
       this.tally = tally;
     }
     return this.tally.counts(now.getTime());
