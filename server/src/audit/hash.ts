@@ -7,16 +7,15 @@
  * Canonical JSON sorts object keys at every level and uses JSON.stringify for everything else,
  * so the hash does not depend on the key order a parser or serializer happens to use.
  */
-import * as crypto from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEvent } from './types.js';
 
 export const ZERO_HASH = '0'.repeat(64);
 
-/** One-shot SHA-256 hex (`crypto.hash` where available: cheaper than createHash for one string). */
-const sha256Hex: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+/** One-shot SHA-256 hex: `crypto.hash` costs about half of a Hash object. */
+function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
+}
 export const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 /** Deterministic JSON: object keys sorted (code-unit order), no whitespace, `undefined` members skipped. */
@@ -111,11 +110,11 @@ function canonicalOf(f: Fields): string {
  */
 export function sealEvent(event: Unsealed): { hash: string; line: string } {
   const f = eventFields(event);
-  const hash = sha256Hex(event.prev_hash + canonicalOf(f));
+  const eventHash = sha256Hex(event.prev_hash + canonicalOf(f));
   const line =
     `{"id":${f.id},"workspace_id":${f.workspace_id},"type":${f.type},"occurred_at":${f.occurred_at}` +
     `,"actor":${f.actor},"target":${f.target},"ip":${f.ip},"user_agent":${f.user_agent},"method":${f.method}` +
     `,"path":${f.path},"status":${f.status},"request_id":${f.request_id},"correlation_id":${f.correlation_id}` +
-    `,"details":${f.details},"prev_hash":${f.prev_hash},"hash":"${hash}"}`;
-  return { hash, line };
+    `,"details":${f.details},"prev_hash":${f.prev_hash},"hash":"${eventHash}"}`;
+  return { hash: eventHash, line };
 }
