@@ -1,7 +1,7 @@
 /** Audit filters: validation, resolution of the relative `range`, and matching. */
 import { createHash } from 'node:crypto';
 import { InvalidQueryError, InvalidTimeRangeError } from './errors.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../canonical-json.js';
 import { auditEventTypeCode, type AuditEvent, type AuditEventType, type AuditFilters } from './types.js';
 
 export const RANGE_MS = { '24h': 24 * 3_600_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;

@@ -8,6 +8,7 @@
  * so the hash does not depend on the key order a parser or serializer happens to use.
  */
 import { hash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 import type { AuditEvent } from './types.js';
 
 export const ZERO_HASH = '0'.repeat(64);
@@ -17,34 +18,6 @@ function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
 }
 export const HASH_PATTERN = /^[0-9a-f]{64}$/;
-
-/** Deterministic JSON: object keys sorted (code-unit order), no whitespace, `undefined` members skipped. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value) as string | undefined;
-    return text ?? 'null';
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i += 1) {
-      if (i > 0) out += ',';
-      out += canonicalJson(value[i]);
-    }
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    if (!first) out += ',';
-    first = false;
-    out += `${JSON.stringify(key)}:${canonicalJson(item)}`;
-  }
-  return `${out}}`;
-}
 
 /** The hash an event must carry, given its content (its own `hash` field is ignored). */
 export function computeEventHash(event: Omit<AuditEvent, 'hash'> & { hash?: string }): string {

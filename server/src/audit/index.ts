@@ -59,7 +59,7 @@ export {
   parseCsv,
   PRODUCT_VERSION,
 } from './formats.js';
-export { canonicalJson, computeEventHash, hasValidHash, ZERO_HASH } from './hash.js';
+export { computeEventHash, hasValidHash, ZERO_HASH } from './hash.js';
 export { containsSecret, REDACTED, redactSecrets, redactString, SECRET_PATTERNS } from './redact.js';
 export { AuditExportService, exportFileName, type AuditExportServiceOptions, type CreateAuditExportRequest } from './export-service.js';
 export { combineSinks, retentionFromStore } from './sinks.js';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
 import {
   assertValidIdempotencyKey,
-  canonicalJson,
   DEFAULT_IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS,
   idempotencyFingerprint,
   InMemoryIdempotencyStore,
@@ -288,17 +287,5 @@ describe('idempotencyFingerprint', () => {
     expect(fingerprint('name=ci&x=1')).not.toBe(fingerprint('x=1&name=ci'));
     expect(fingerprint(new Uint8Array([0xff, 0x00]))).not.toBe(fingerprint(new Uint8Array([0xfe, 0x00])));
     expect(fingerprint('')).not.toBe(fingerprint('""'));
-  });
-});
-
-describe('canonicalJson', () => {
-  it('sorts keys at every depth and drops whitespace', () => {
-    expect(canonicalJson(JSON.parse('{ "b": [ {"d": 1, "c": 2} ], "a": "x" }'))).toBe('{"a":"x","b":[{"c":2,"d":1}]}');
-  });
-
-  it('keeps scalars as JSON', () => {
-    expect(canonicalJson(null)).toBe('null');
-    expect(canonicalJson('é"')).toBe('"é\\""');
-    expect(canonicalJson(-0)).toBe('0');
   });
 });

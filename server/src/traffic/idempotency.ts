@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 import type { Awaitable } from './awaitable.js';
 import { systemClock, type Clock } from './clock.js';
 import { deleteWhere, SweepSchedule } from './sweep.js';
@@ -231,22 +232,6 @@ function isDead(entry: Entry, nowMs: number): boolean {
 /** Length-prefixed so that no (scope, key) pair can collide with another. */
 function entryId(scope: string, idempotencyKey: string): string {
   return `${scope.length}:${scope}:${idempotencyKey}`;
-}
-
-/**
- * JSON with object keys sorted (by UTF-16 code units) at every level and no insignificant
- * whitespace. Numbers go through JSON.parse/stringify, so `1.0`, `1` and `1e0` are the same.
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const members = Object.keys(record)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-    return `{${members.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export interface FingerprintInput {

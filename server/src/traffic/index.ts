@@ -37,7 +37,6 @@ export {
 } from './rate-limit-middleware.js';
 export {
   assertValidIdempotencyKey,
-  canonicalJson,
   DEFAULT_IDEMPOTENCY_IN_FLIGHT_TIMEOUT_MS,
   DEFAULT_IDEMPOTENCY_TTL_MS,
   IDEMPOTENCY_KEY_MAX_LENGTH,
