@@ -77,47 +77,33 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
     config,
     fetch,
     createTypedClient<Paths extends {}>(options: TypedClientOptions = {}) {
-      // Calls build PreparedRequests, which the retrying fetch sends without a Request (see transport.ts), until
-      // middleware is added with `use()`, and for a call that brings its own `fetch` or `middleware`: those get
-      // real Requests, since they may use any of their API.
-      let withMiddleware = false;
-      let callsWantingRequests = 0;
-      const ClientRequest = function (url: string, init: RequestInit) {
-        return withMiddleware || callsWantingRequests > 0 ? new Request(url, init) : new PreparedRequest(url, init);
-      } as unknown as typeof Request;
-      // openapi-fetch checks what middleware returns with `instanceof` this class.
-      Object.defineProperty(ClientRequest, Symbol.hasInstance, { value: (value: unknown) => value instanceof Request || value instanceof PreparedRequest });
+      // Calls build PreparedRequests, which the retrying fetch sends without a Request (see transport.ts). A call
+      // that middleware (added with `use()`, or its own) or its own `fetch` will see gets real Requests, through
+      // openapi-fetch's per-call `Request` option: those may use any of a Request's API.
       const client = createClient<Paths>({
         baseUrl: rest.baseURL,
         fetch,
         headers,
-        Request: ClientRequest,
+        Request: PreparedRequest as unknown as typeof Request,
         ...(options.querySerializer ? { querySerializer: options.querySerializer } : {}),
       });
+      let withMiddleware = false;
       const use = client.use;
       client.use = (...middleware) => {
         withMiddleware = true;
         use(...middleware);
       };
-      // openapi-fetch builds a call's Request synchronously, before its first await, so a counter held around
-      // the call's start covers exactly that call.
-      const wantsRequest = (init: unknown) => {
+      const withRequests = (init: unknown) => {
         const options = init as { fetch?: unknown; middleware?: unknown[] } | undefined;
-        return options?.fetch !== undefined || (options?.middleware?.length ?? 0) > 0;
-      };
-      const withRequests = <A extends unknown[], R>(call: (...args: A) => R, init: (args: A) => unknown) => (...args: A): R => {
-        if (!wantsRequest(init(args))) return call(...args);
-        callsWantingRequests += 1;
-        try {
-          return call(...args);
-        } finally {
-          callsWantingRequests -= 1;
-        }
+        const seen = withMiddleware || options?.fetch !== undefined || (options?.middleware?.length ?? 0) > 0;
+        return seen ? { ...options, Request: globalThis.Request } : init;
       };
       for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const) {
-        (client as unknown as Record<string, unknown>)[method] = withRequests(client[method] as (...args: unknown[]) => unknown, (args) => args[1]);
+        const call = client[method] as (url: unknown, init?: unknown) => unknown;
+        (client as unknown as Record<string, unknown>)[method] = (url: unknown, init?: unknown) => call(url, withRequests(init));
       }
-      client.request = withRequests(client.request as (...args: unknown[]) => unknown, (args) => args[2]) as typeof client.request;
+      const request = client.request as (method: unknown, url: unknown, init?: unknown) => unknown;
+      client.request = ((method: unknown, url: unknown, init?: unknown) => request(method, url, withRequests(init))) as typeof client.request;
       return client;
     },
   };

@@ -40,9 +40,9 @@ export interface TesseraRequestOptions {
 
 /**
  * What the typed client builds for a call in place of a `Request` (openapi-fetch's `Request` option): the URL
- * and init openapi-fetch computed, which the retrying fetch sends as they are. It has the members openapi-fetch
- * reads back (`method`) and those a header-editing middleware uses (`url`, `headers`); a client given
- * middleware with `use()` builds real `Request`s instead, since middleware may use any of their API.
+ * and init openapi-fetch computed, which the retrying fetch sends as they are. It has the one member openapi-fetch
+ * reads back (`method`); middleware never sees one: a call that middleware or its own `fetch` will see builds real
+ * `Request`s instead (see client.ts), since those may use any of their API.
  */
 export class PreparedRequest {
   /** The absolute URL. */
