@@ -27,8 +27,8 @@ async function interleaved(calls: Record<string, () => Promise<unknown>>, batche
   return perBatchMs;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const medianRatio = (of: number[], to: number[]) => median(of.map((value, i) => value / to[i]!));
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const medianRatio = (of: number[], to: number[]) => median(of.map((value, i) => value / to[i]!));
 
 export async function extraBenchmarks({ url, seeded }: { url: string; seeded: Seeded }): Promise<string[]> {
   const lines: string[] = ['', '## SDK'];

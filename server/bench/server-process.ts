@@ -1,9 +1,8 @@
 /**
  * The server under test, in its own process so the load generator does not share its event loop.
- * The same stack as `npm start` plus one bare route (the baseline) and a stats route; prints one
- * JSON line when ready.
+ * The same stack as `npm start` plus the bare routes (the baselines: a GET, and a POST that reads
+ * its body as verify does) and a stats route; prints one JSON line when ready.
  */
-import { performance as nodePerformance } from 'node:perf_hooks';
 import { MAX_BODY_BYTES } from '../src/app.js';
 import { requestBody } from '../src/http/request-body.js';
 import { startTessera } from '../src/runtime.js';
@@ -19,11 +18,7 @@ const running = await startTessera(
   (app) => {
     app.get('/__bench/bare', (c) => c.text('ok'));
     app.post('/__bench/bare', requestBody(MAX_BODY_BYTES), async (c) => c.json({ received: (await c.req.text()).length }));
-    app.get('/__bench/stats', (c) => {
-      const cpu = process.cpuUsage();
-      const loop = nodePerformance.eventLoopUtilization();
-      return c.json({ peak_rss_bytes: Math.max(peakRss, process.memoryUsage().rss), cpu_us: cpu.user + cpu.system, loop_active_ms: loop.active });
-    });
+    app.get('/__bench/stats', (c) => c.json({ peak_rss_bytes: Math.max(peakRss, process.memoryUsage().rss) }));
   },
 );
 console.log(JSON.stringify({ ready: true, url: running.url, open_ms: Math.round(performance.now() - started) }));
