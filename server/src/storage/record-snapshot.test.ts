@@ -104,7 +104,8 @@ describe('the snapshot file', () => {
     const file = path.join(dir(), 'data.json');
     const things: Record<string, Record<string, unknown>> = { huge: { text: 'h'.repeat(3 * 1024 * 1024) } };
     for (let i = 0; i < 5_000; i += 1) things[`t${i}`] = { i, pad: 'x'.repeat(300) };
-    await writeSnapshotFile(file, snapshotOf({ people: {}, things }), format);
+    const written = await writeSnapshotFile(file, snapshotOf({ people: {}, things }), format);
+    expect(written.content.equals(await readFile(file))).toBe(true);
     const back = await read(file);
     expect(back?.sealed).toBe(true);
     expect(plain(back!.snapshot).things).toEqual(things);
@@ -216,6 +217,8 @@ describe('the snapshot file', () => {
     await low.write();
     opened.push(adapter.lastWrite?.base);
     expect(adapter.lastWrite?.bytes).toBe((await readFile(file)).length);
+    // The base is the bytes assembled for the write, not a read back: they must be the file's.
+    expect(adapter.lastWrite?.base.bytes.equals(await readFile(file))).toBe(true);
     const again = new RecordSnapshotAdapter(file, format);
     const data = await again.read();
     opened.push(data?.base);

@@ -16,24 +16,25 @@
  *
  * Why this layout rather than `JSON.stringify(document)`:
  *  - Opening 100,000 keys with one `JSON.parse` costs ~0.5 s and a transient ~240 MB. Here the
- *    file is scanned line by line and each record is only noted as a location in the file (the
- *    store reads records back from it, see row-table.ts): several times faster, and the file is
- *    never held in memory, whole or as records.
+ *    file is read once into one Buffer, scanned line by line, and each record is only noted as a
+ *    location in those bytes, which the store keeps and reads records from (see row-table.ts):
+ *    several times faster, and the records never become strings or objects on the V8 heap.
  *  - The seal stands in for the parse as corruption check: it covers every byte of the file, so a
  *    damaged, truncated or edited file is refused instead of half-trusted. It is the SHA-256 of
  *    the first line (with the seal's 64 characters as zeros) followed by the hex SHA-256 of the
  *    rest: one pass over the body, whatever the header says. A file
  *    without a seal (written by an older version, by a script, or edited by hand with the
  *    `sha256` field removed) is read the slow way, with a full `JSON.parse`.
- *  - Writing copies the records' texts (from memory or from the previous snapshot) in ~1 MB
- *    chunks, so a checkpoint never blocks the event loop for a 64 MB `JSON.stringify`.
+ *  - Writing copies the records' texts (from memory or from the previous snapshot) into one
+ *    buffer of the file's exact size, writing it out every ~1 MB, so a checkpoint never blocks the
+ *    event loop for a 64 MB `JSON.stringify`; that buffer then becomes the store's new base, so the
+ *    file just written is not read back.
  * `journal_seq` says which journal entries the snapshot already contains (see record-journal.ts).
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { readFile, type FileHandle } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
-import { CorruptDataFileError, UnreadableDataFileError, parseJsonBytes, writeFileDurablyWith } from './durable-file.js';
-import { scanLines } from './line-scanner.js';
+import { CorruptDataFileError, UnreadableDataFileError, errnoCode, parseJsonBytes, writeFileDurablyWith } from './durable-file.js';
 import { BaseFile, CapturedRowReader, RowTable, type CapturedRows } from './row-table.js';
 
 export const SEAL_FIELD = 'sha256';
@@ -42,12 +43,15 @@ const HEADER_PREFIX = `{"${SEAL_FIELD}":"`;
 const PLACEHOLDER_SEAL = '0'.repeat(64);
 const SEALED_HEADER = /^\{"sha256":"[0-9a-f]{64}",.*,$/s;
 const CHUNK_BYTES = 1 << 20;
+/** Our first line holds only the top-level scalar fields; a longer one means another layout. */
+const FIRST_LINE_MAX_BYTES = 64 * 1024;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+const NEWLINE = 0x0a;
 
 /** Collection name -> its records as JSON text. */
 export type RecordTables = Map<string, RowTable>;
@@ -87,6 +91,8 @@ interface CapturedSnapshot {
 /** What a write put where: record i of each section is at `offsets[i]` of the new file. */
 export interface SnapshotWriteResult {
   bytes: number;
+  /** The file's bytes, as written. */
+  content: Buffer;
   sections: Array<{ name: string; rows: CapturedRows; offsets: Float64Array }>;
 }
 
@@ -122,76 +128,70 @@ function captureSnapshot(snapshot: RecordSnapshot, format: SnapshotFormat): Capt
   return { header, sections };
 }
 
+const FILE_END = '}\n';
+
+function sectionOpening(name: string): string {
+  return `${JSON.stringify(name)}:{\n`;
+}
+
+function sectionClosing(index: number, count: number): string {
+  return index === count - 1 ? '}\n' : '},\n';
+}
+
+/** The size of the file {@link writeCaptured} writes, so that it can be assembled in one buffer. */
+function fileSize(captured: CapturedSnapshot): number {
+  let size = Buffer.byteLength(captured.header) + FILE_END.length;
+  for (const [index, { name, rows }] of captured.sections.entries()) {
+    size += Buffer.byteLength(sectionOpening(name)) + sectionClosing(index, captured.sections.length).length;
+    // `"<id>":<record>,\n` per record, without the comma for the last.
+    for (let i = 0; i < rows.ids.length; i += 1) size += Buffer.byteLength(JSON.stringify(rows.ids[i])) + rows.length[i]! + 3;
+    if (rows.ids.length > 0) size -= 1;
+  }
+  return size;
+}
+
 async function writeCaptured(handle: FileHandle, captured: CapturedSnapshot): Promise<SnapshotWriteResult> {
+  // The whole file is assembled in `content`, which the store keeps as its new base (it would
+  // otherwise read the file back), and written out as it fills: each awaited write lets the event
+  // loop run, and no string is built per record.
+  const content = Buffer.allocUnsafeSlow(fileSize(captured));
   const hash = createHash('sha256');
-  let position = 0;
-  const writeOut = async (bytes: Buffer, hashed: boolean) => {
-    if (hashed) hash.update(bytes);
-    let offset = 0;
-    while (offset < bytes.length) {
-      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, position);
-      offset += bytesWritten;
-      position += bytesWritten;
-    }
-  };
-  const header = Buffer.from(captured.header, 'utf8');
-  await writeOut(header, false);
-  // Records are copied into a reused chunk, written when full: no string is built per record, and
-  // each awaited write lets the event loop run in between. Only a flush awaits, so the loop below
-  // costs no promise per record.
-  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  let used = 0;
-  const flush = async () => {
-    if (used > 0) await writeOut(chunk.subarray(0, used), true);
-    used = 0;
-  };
-  const text = async (value: string) => {
-    const bytes = Buffer.from(value, 'utf8');
-    if (used + bytes.length > chunk.length) await flush();
-    if (bytes.length > chunk.length) await writeOut(bytes, true);
-    else used += bytes.copy(chunk, used);
+  let used = content.write(captured.header, 0, 'utf8');
+  const headerEnd = used;
+  let written = 0;
+  /** Writes out (and hashes, past the first line) what was assembled since the last call. */
+  const writeOut = async () => {
+    hash.update(content.subarray(Math.max(written, headerEnd), used));
+    while (written < used) written += (await handle.write(content, written, used - written, written)).bytesWritten;
   };
   const sections: SnapshotWriteResult['sections'] = [];
   for (const [index, { name, rows }] of captured.sections.entries()) {
-    await text(`${JSON.stringify(name)}:{\n`);
+    used += content.write(sectionOpening(name), used, 'utf8');
     const offsets = new Float64Array(rows.ids.length);
     const reader = new CapturedRowReader(rows);
     const last = rows.ids.length - 1;
     for (let i = 0; i <= last; i += 1) {
-      const key = `${JSON.stringify(rows.ids[i])}:`;
-      const length = rows.length[i]!;
-      const separator = i === last ? 1 : 2;
-      // Keys are ASCII nearly always, so their length in characters is their length in bytes.
-      if (used + key.length * 3 + length + separator > chunk.length) {
-        await flush();
-        if (key.length * 3 + length + separator > chunk.length) {
-          // A record larger than a chunk: written on its own.
-          await text(key);
-          await flush();
-          offsets[i] = position;
-          const { bytes, start } = reader.read(i);
-          await writeOut(Buffer.from(bytes.subarray(start, start + length)), true);
-          await text(i === last ? '\n' : ',\n');
-          continue;
-        }
-      }
-      used += chunk.write(key, used, 'utf8');
-      offsets[i] = position + used;
-      // Read after the flushes above: the reader's buffer is only valid until its next read.
+      used += content.write(JSON.stringify(rows.ids[i]), used, 'utf8');
+      content[used++] = COLON;
+      offsets[i] = used;
       const { bytes, start } = reader.read(i);
-      used += bytes.copy(chunk, used, start, start + length);
-      if (i !== last) chunk[used++] = COMMA;
-      chunk[used++] = 0x0a;
+      used += bytes.copy(content, used, start, start + rows.length[i]!);
+      if (i !== last) content[used++] = COMMA;
+      content[used++] = NEWLINE;
+      if (used - written >= CHUNK_BYTES) await writeOut();
     }
     sections.push({ name, rows, offsets });
-    await text(index === captured.sections.length - 1 ? '}\n' : '},\n');
+    used += content.write(sectionClosing(index, captured.sections.length), used, 'utf8');
   }
-  await text('}\n');
-  await flush();
+  used += content.write(FILE_END, used, 'utf8');
+  // A buffer write past its end is silently cut short: a size mismatch fails this write (the
+  // temp file is then removed) rather than leaving the store a base that differs from its file.
+  if (used !== content.length) throw new Error(`The snapshot came to ${used} bytes, not the ${content.length} computed (a bug in the record store).`);
+  await writeOut();
   // The seal goes into the placeholder of the first line, which it covers as zeros.
-  const seal = Buffer.from(sealOf(header, hash.digest('hex')), 'ascii');
-  await handle.write(seal, 0, seal.length, HEADER_PREFIX.length);
-  return { bytes: position, sections };
+  content.write(sealOf(content.subarray(0, headerEnd), hash.digest('hex')), HEADER_PREFIX.length, 'latin1');
+  await handle.write(content, HEADER_PREFIX.length, PLACEHOLDER_SEAL.length, HEADER_PREFIX.length);
+  return { bytes: content.length, content, sections };
 }
 
 /**
@@ -242,14 +242,6 @@ function decodeKey(bytes: Buffer, start: number, key: typeof scannedKey): string
   return bytes.toString(key.ascii ? 'latin1' : 'utf8', start + 1, key.close);
 }
 
-interface FirstLine {
-  line: string;
-  /** Offset of the second line. */
-  end: number;
-  /** The line's bytes with its newline. */
-  bytes: Buffer;
-}
-
 /** The seal of a file whose first line is `firstLine` (with its newline) and whose body hashes to `bodyHex`. */
 function sealOf(firstLine: Buffer, bodyHex: string): string {
   const zeroed = Buffer.from(firstLine);
@@ -261,29 +253,6 @@ function sealMatches(seal: unknown, firstLine: Buffer, bodyHex: string): boolean
   return seal === sealOf(firstLine, bodyHex);
 }
 
-async function readFirstLine(filePath: string): Promise<FirstLine | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(filePath, 'r');
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return undefined;
-    throw new UnreadableDataFileError(filePath, error);
-  }
-  try {
-    // Our first line holds only the top-level scalar fields; a longer one means another layout
-    // (e.g. a whole document on one line), which the slow path reads.
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
-    if (newline === -1) return { line: '', end: -1, bytes: Buffer.alloc(0) };
-    return { line: buffer.toString('utf8', 0, newline), end: newline + 1, bytes: Buffer.from(buffer.subarray(0, newline + 1)) };
-  } catch (error) {
-    throw new UnreadableDataFileError(filePath, error);
-  } finally {
-    await handle.close();
-  }
-}
-
 function sealMismatch(filePath: string): CorruptDataFileError {
   return corrupt(
     filePath,
@@ -292,46 +261,29 @@ function sealMismatch(filePath: string): CorruptDataFileError {
   );
 }
 
-async function readSealed(filePath: string, header: FirstLine, format: SnapshotFormat): Promise<SnapshotReadResult> {
+/** A file in our layout, whose first line (`bytes[0..headerEnd)`, with its newline) is `headerLine`. */
+function readSealed(filePath: string, bytes: Buffer, headerLine: string, headerEnd: number, format: SnapshotFormat): SnapshotReadResult {
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(`${header.line.slice(0, -1)}}`) as Record<string, unknown>;
+    parsed = JSON.parse(`${headerLine.slice(0, -1)}}`) as Record<string, unknown>;
   } catch (error) {
     throw corrupt(filePath, 'its first line is damaged', error);
   }
-
+  const { [SEAL_FIELD]: seal, [SEQ_FIELD]: rawSeq, ...meta } = parsed;
+  // The seal is checked first: it is the likelier explanation of a layout problem below.
+  if (!sealMatches(seal, bytes.subarray(0, headerEnd), createHash('sha256').update(bytes.subarray(headerEnd)).digest('hex'))) {
+    throw sealMismatch(filePath);
+  }
   // Records are read from these bytes for as long as the store runs (or until a checkpoint
   // replaces the file): a key check never waits on the disk.
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    throw new UnreadableDataFileError(filePath, error);
-  }
-  const result = await scanSealed(filePath, header, format, parsed, new BaseFile(filePath, bytes));
-  // We hold the folder's lock, so the file cannot change between the read and the scan; this only
-  // makes sure the records are read from the bytes the seal was checked on.
-  if (result.bytes !== bytes.length) throw corrupt(filePath, 'it changed while it was being read');
-  return result;
-}
-
-async function scanSealed(
-  filePath: string,
-  header: FirstLine,
-  format: SnapshotFormat,
-  parsed: Record<string, unknown>,
-  base: BaseFile,
-): Promise<SnapshotReadResult> {
-  const { [SEAL_FIELD]: seal, [SEQ_FIELD]: rawSeq, ...meta } = parsed;
+  const base = new BaseFile(filePath, bytes);
   const known = new Set(format.collections);
   const tables: RecordTables = new Map();
-  const hash = createHash('sha256');
   // Parser state: before a collection, inside one, or after the document's closing brace.
   let section: RowTable | undefined;
   let done = false;
-  let problem: string | undefined;
-  // Called per line, so no closure is created per line.
-  const onLine = (bytes: Buffer, start: number, end: number, fileOffset: number): string | undefined => {
+  /** Why the line `bytes[start..end)` (without its newline) breaks the layout, or undefined. */
+  const onLine = (start: number, end: number): string | undefined => {
     if (done) return 'follows the end of the document';
     const length = end - start;
     if (section === undefined) {
@@ -363,45 +315,28 @@ async function scanSealed(
       return 'should hold one record';
     }
     // Only its place in the file is kept (see row-table.ts).
-    section.setInBase(decodeKey(bytes, start, key), fileOffset + (close + 2 - start), rowEnd - close - 2);
+    section.setInBase(decodeKey(bytes, start, key), close + 2, rowEnd - close - 2);
     return undefined;
   };
-  let scanned;
-  try {
-    scanned = await scanLines(filePath, {
-      start: header.end,
-      chunkBytes: 4 * 1024 * 1024,
-      onChunk: (chunk) => hash.update(chunk),
-      // A layout problem is only noted: the scan goes on so that the checksum, the likelier
-      // explanation, can be checked first.
-      onLine: (bytes, start, end, lineNumber, fileOffset) => {
-        if (problem !== undefined) return;
-        const reason = onLine(bytes, start, end, fileOffset);
-        if (reason !== undefined) problem = `line ${lineNumber + 1} ${reason}`;
-      },
-    });
-  } catch (error) {
-    throw new UnreadableDataFileError(filePath, error);
+  let lineNumber = 1;
+  let start = headerEnd;
+  for (let newline = bytes.indexOf(NEWLINE, start); newline !== -1; newline = bytes.indexOf(NEWLINE, start)) {
+    lineNumber += 1;
+    const reason = onLine(start, newline);
+    if (reason !== undefined) throw corrupt(filePath, `it is not laid out as a Tessera snapshot (line ${lineNumber} ${reason})`);
+    start = newline + 1;
   }
-  if (!sealMatches(seal, header.bytes, hash.digest('hex'))) throw sealMismatch(filePath);
-  if (problem !== undefined) throw corrupt(filePath, `it is not laid out as a Tessera snapshot (${problem})`);
-  if (scanned.tailBytes > 0 || !done) throw corrupt(filePath, 'it ends before the end of the document');
+  if (start < bytes.length || !done) throw corrupt(filePath, 'it ends before the end of the document');
   const seq = checkSeq(filePath, rawSeq);
   checkMeta(filePath, format, meta);
   for (const name of format.collections) {
     if (!tables.has(name)) throw corrupt(filePath, `its "${name}" section is missing or not an object`);
   }
-  return { snapshot: { meta, seq, tables, base }, sealed: true, bytes: header.end + scanned.bytes };
+  return { snapshot: { meta, seq, tables, base }, sealed: true, bytes: bytes.length };
 }
 
 /** Any other layout: one `JSON.parse` of the whole file, then every record turned into text. */
-async function readUnsealed(filePath: string, format: SnapshotFormat): Promise<SnapshotReadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    throw new UnreadableDataFileError(filePath, error);
-  }
+function readUnsealed(filePath: string, bytes: Buffer, format: SnapshotFormat): SnapshotReadResult {
   const value = parseJsonBytes(filePath, bytes);
   if (!isPlainObject(value)) {
     throw corrupt(filePath, 'its content does not have the expected shape (the top-level value is not an object)');
@@ -437,10 +372,19 @@ async function readUnsealed(filePath: string, format: SnapshotFormat): Promise<S
  * when it is damaged, fails its seal, or is not ours. Never modifies the file.
  */
 export async function readSnapshotFile(filePath: string, format: SnapshotFormat): Promise<SnapshotReadResult | undefined> {
-  const first = await readFirstLine(filePath);
-  if (first === undefined) return undefined;
-  if (SEALED_HEADER.test(first.line)) return readSealed(filePath, first, format);
-  return readUnsealed(filePath, format);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(filePath);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw new UnreadableDataFileError(filePath, error);
+  }
+  // Only a short first line can be ours; a longer one (e.g. a whole document on one line) is
+  // another layout, which the slow path reads.
+  const newline = bytes.subarray(0, FIRST_LINE_MAX_BYTES).indexOf(NEWLINE);
+  const firstLine = newline === -1 ? '' : bytes.toString('utf8', 0, newline);
+  if (SEALED_HEADER.test(firstLine)) return readSealed(filePath, bytes, firstLine, newline + 1, format);
+  return readUnsealed(filePath, bytes, format);
 }
 
 /**
@@ -454,8 +398,8 @@ export class RecordSnapshotAdapter implements Adapter<RecordSnapshot> {
   /** Size and seal state of the last file read. */
   lastRead: Omit<SnapshotReadResult, 'snapshot'> | undefined;
   /**
-   * The last file written: where each captured record went, and the file opened for reading
-   * them back. The store moves its tables onto it (RowTable.rebase) and closes the previous one.
+   * The last file written: where each captured record went, and its bytes as the base to read
+   * them from. The store moves its tables onto it (RowTable.rebase) and closes the previous one.
    */
   lastWrite: (SnapshotWriteResult & { base: BaseFile }) | undefined;
 
@@ -472,9 +416,8 @@ export class RecordSnapshotAdapter implements Adapter<RecordSnapshot> {
   }
 
   write(snapshot: RecordSnapshot): Promise<void> {
-    return writeSnapshotFile(this.path, snapshot, this.#format).then(async (result) => {
-      // Read by name right after the rename: we hold the folder's lock, nothing else replaces it.
-      this.lastWrite = { ...result, base: new BaseFile(this.path, await readFile(this.path)) };
+    return writeSnapshotFile(this.path, snapshot, this.#format).then((result) => {
+      this.lastWrite = { ...result, base: new BaseFile(this.path, result.content) };
     });
   }
 }
