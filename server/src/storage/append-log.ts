@@ -21,7 +21,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { errnoCode, fsyncDirectory } from './durable-file.js';
+import { errnoCode, fsyncDirectory, writeAll } from './durable-file.js';
 
 const SEGMENT_PATTERN = /^(\d{6,})-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.ndjson$/;
 const NEWLINE = 0x0a;
@@ -377,12 +377,8 @@ export class AppendLog<T = unknown> {
   async #writeToActive(active: ActiveSegment, lines: Buffer[], totalBytes: number): Promise<void> {
     const bytes = Buffer.concat(lines, totalBytes);
     const start = active.size;
-    let offset = 0;
-    while (offset < bytes.length) {
-      // Append mode: the position argument is ignored by the OS, data always lands at the end.
-      const { bytesWritten } = await active.handle.write(bytes, offset, bytes.length - offset);
-      offset += bytesWritten;
-    }
+    // Append mode: the data always lands at the end.
+    await writeAll(active.handle, bytes);
     active.size += bytes.length;
     active.unsynced = true;
     this.#onWritten?.(active, start, lines);

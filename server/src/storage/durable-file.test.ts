@@ -7,6 +7,7 @@ import {
   readJsonFile,
   removeLeftoverTempFiles,
   tempPathFor,
+  writeAll,
   writeFileDurably,
 } from './durable-file.js';
 import { useTempDir } from './test-support.js';
@@ -211,5 +212,23 @@ describe('removeLeftoverTempFiles', () => {
 
   it('does nothing when the folder does not exist', async () => {
     expect(await removeLeftoverTempFiles(path.join(tempDir(), 'nope', 'data.json'))).toEqual([]);
+  });
+});
+
+describe('writeAll', () => {
+  it('writes again after a short write, at the positions that follow', async () => {
+    const calls: Array<[number, number, number | null]> = [];
+    const handle = {
+      // Takes at most 3 bytes per call, as a write to a pipe or a full disk may.
+      write: async (_bytes: Uint8Array, offset: number, length: number, position: number | null) => {
+        calls.push([offset, length, position]);
+        return { bytesWritten: Math.min(3, length), buffer: _bytes };
+      },
+    } as unknown as Parameters<typeof writeAll>[0];
+    await writeAll(handle, Buffer.from('abcdefgh'), 10);
+    expect(calls).toEqual([[0, 8, 10], [3, 5, 13], [6, 2, 16]]);
+    calls.length = 0;
+    await writeAll(handle, Buffer.from('abcd'));
+    expect(calls).toEqual([[0, 4, null], [3, 1, null]]);
   });
 });

@@ -80,6 +80,18 @@ export function errnoCode(error: unknown): string | undefined {
     : undefined;
 }
 
+/**
+ * Write all of `bytes`: one write may take only part of them. At `position`, or without one at the
+ * file's current position (its end, for a file opened to append).
+ */
+export async function writeAll(handle: FileHandle, bytes: Uint8Array, position?: number): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const at = position === undefined ? null : position + offset;
+    offset += (await handle.write(bytes, offset, bytes.length - offset, at)).bytesWritten;
+  }
+}
+
 /** The names in `dir`; none when the folder does not exist (yet). */
 export async function namesIn(dir: string): Promise<string[]> {
   try {
@@ -182,6 +194,11 @@ export async function readJsonFile(filePath: string): Promise<unknown> {
     throw new UnreadableDataFileError(filePath, error);
   }
   return parseJsonBytes(filePath, bytes);
+}
+
+/** A JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

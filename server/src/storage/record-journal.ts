@@ -20,7 +20,7 @@
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory, namesIn } from './durable-file.js';
+import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory, isPlainObject, namesIn, writeAll } from './durable-file.js';
 import { scanLines } from './line-scanner.js';
 
 export interface JournalFile {
@@ -65,10 +65,6 @@ export async function listJournalFiles(dir: string, stem: string): Promise<Journ
   }
   // Numerically, so that generation 1000000 (seven digits) still sorts after 999999.
   return files.sort((a, b) => a.generation - b.generation);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The entry on a line, or a reason why the line is not one. */
@@ -184,11 +180,7 @@ export class JournalWriter {
       }
       this.#handle = handle;
     }
-    let offset = 0;
-    while (offset < data.length) {
-      const { bytesWritten } = await this.#handle.write(data, offset, data.length - offset);
-      offset += bytesWritten;
-    }
+    await writeAll(this.#handle, data);
     this.#bytes += data.length;
     // fdatasync: the data and the file size, which is all a reader needs.
     await this.#handle.datasync();

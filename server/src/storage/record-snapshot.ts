@@ -34,7 +34,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, type FileHandle } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
-import { CorruptDataFileError, UnreadableDataFileError, errnoCode, parseJsonBytes, writeFileDurablyWith } from './durable-file.js';
+import { CorruptDataFileError, UnreadableDataFileError, errnoCode, isPlainObject, parseJsonBytes, writeAll, writeFileDurablyWith } from './durable-file.js';
 import { BaseFile, CapturedRowReader, RowTable, type CapturedRows } from './row-table.js';
 
 export const SEAL_FIELD = 'sha256';
@@ -100,10 +100,6 @@ function corrupt(filePath: string, reason: string, cause?: unknown): CorruptData
   return new CorruptDataFileError(filePath, reason, cause === undefined ? undefined : { cause });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function checkSeq(filePath: string, value: unknown): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
@@ -162,7 +158,8 @@ async function writeCaptured(handle: FileHandle, captured: CapturedSnapshot): Pr
   /** Writes out (and hashes, past the first line) what was assembled since the last call. */
   const writeOut = async () => {
     hash.update(content.subarray(Math.max(written, headerEnd), used));
-    while (written < used) written += (await handle.write(content, written, used - written, written)).bytesWritten;
+    await writeAll(handle, content.subarray(written, used), written);
+    written = used;
   };
   const sections: SnapshotWriteResult['sections'] = [];
   for (const [index, { name, rows }] of captured.sections.entries()) {
@@ -190,7 +187,7 @@ async function writeCaptured(handle: FileHandle, captured: CapturedSnapshot): Pr
   await writeOut();
   // The seal goes into the placeholder of the first line, which it covers as zeros.
   content.write(sealOf(content.subarray(0, headerEnd), hash.digest('hex')), HEADER_PREFIX.length, 'latin1');
-  await handle.write(content, HEADER_PREFIX.length, PLACEHOLDER_SEAL.length, HEADER_PREFIX.length);
+  await writeAll(handle, content.subarray(HEADER_PREFIX.length, HEADER_PREFIX.length + PLACEHOLDER_SEAL.length), HEADER_PREFIX.length);
   return { bytes: content.length, content, sections };
 }
 

@@ -25,7 +25,7 @@
  */
 import { Low } from 'lowdb';
 import path from 'node:path';
-import { CorruptDataFileError, removeLeftoverTempFiles } from './durable-file.js';
+import { CorruptDataFileError, isPlainObject, removeLeftoverTempFiles } from './durable-file.js';
 import { GroupCommit } from './group-commit.js';
 import { StoreClosedError, type StoreFailedError } from './store-errors.js';
 import { JournalWriter, deleteJournalsBefore, listJournalFiles, replayJournal } from './record-journal.js';
@@ -105,10 +105,6 @@ export function copyJson<T>(value: T): T {
     if (typeof field === 'object' && field !== null) out[key] = copyJson(field);
   }
   return out as T;
-}
-
-function isPlainObject(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The fields written first in a collection's records (see Table's `#lead`). */
