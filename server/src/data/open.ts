@@ -32,9 +32,6 @@ export class MemoryLastUsed implements LastUsedTracker {
 export interface FileStoreOptions {
   /** How often last-used times are checkpointed (ms). */
   checkpointIntervalMs?: number;
-  /** When the records' journal is folded into the snapshot (see RecordStoreOptions). */
-  checkpointMinBytes?: number;
-  checkpointSnapshotRatio?: number;
   onFailure?: (error: Error) => void;
   onCheckpointError?: (error: unknown) => void;
 }
@@ -51,8 +48,6 @@ export async function openFileStore(dataDir: string, options: FileStoreOptions =
   try {
     records = await RecordStore.open(join(dataDir, DATA_FILE_NAME), {
       ...recordOptions,
-      ...(options.checkpointMinBytes === undefined ? {} : { checkpointMinBytes: options.checkpointMinBytes }),
-      ...(options.checkpointSnapshotRatio === undefined ? {} : { checkpointSnapshotRatio: options.checkpointSnapshotRatio }),
       ...(options.onFailure ? { onFailure: options.onFailure } : {}),
       ...(options.onCheckpointError ? { onCheckpointError: options.onCheckpointError } : {}),
     });

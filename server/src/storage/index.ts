@@ -62,11 +62,8 @@ export {
   type CheckpointCodec,
   type CheckpointOptions,
 } from './checkpoint.js';
-export { scanLines, type ScanLinesOptions, type ScanLinesResult } from './line-scanner.js';
-export { RowTable, type CapturedRows } from './row-table.js';
 export {
   RecordSnapshotAdapter,
-  readSnapshotFile,
   writeSnapshotFile,
   type RecordSnapshot,
   type RecordTables,
@@ -76,7 +73,6 @@ export {
 export {
   JournalWriter,
   deleteJournalsBefore,
-  journalFileName,
   listJournalFiles,
   replayJournal,
   type JournalEntry,

@@ -1,4 +1,3 @@
-import { openSync, closeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,17 +6,15 @@ import { useTempDir } from './test-support.js';
 
 const dir = useTempDir('tessera-lines-');
 
-async function collect(content: string | Buffer, options: { chunkBytes?: number; start?: number } = {}) {
+async function collect(content: string | Buffer, options: { chunkBytes?: number } = {}) {
   const file = path.join(dir(), 'lines.txt');
   await writeFile(file, content);
   const lines: Array<{ text: string; number: number; offset: number }> = [];
-  const chunks: number[] = [];
   const result = await scanLines(file, {
     ...options,
-    onChunk: (chunk) => chunks.push(chunk.length),
     onLine: (bytes, start, end, number, offset) => lines.push({ text: bytes.toString('utf8', start, end), number, offset }),
   });
-  return { lines, result, chunks, file };
+  return { lines, result, file };
 }
 
 describe('scanLines', () => {
@@ -37,30 +34,6 @@ describe('scanLines', () => {
     const { lines, result } = await collect('one\ntwo\nthree-torn', { chunkBytes: 4 });
     expect(lines.map((l) => l.text)).toEqual(['one', 'two']);
     expect(result.tailBytes).toBe('three-torn'.length);
-  });
-
-  it('starts at an offset, and hands every byte read to onChunk', async () => {
-    const { lines, result, chunks } = await collect('header\nbody 1\nbody 2\n', { start: 7, chunkBytes: 5 });
-    expect(lines.map((l) => [l.text, l.offset])).toEqual([
-      ['body 1', 7],
-      ['body 2', 14],
-    ]);
-    expect(chunks.reduce((a, b) => a + b, 0)).toBe(result.bytes);
-    expect(result.bytes).toBe(14);
-  });
-
-  it('reads through a descriptor it is given, and leaves it open', async () => {
-    const file = path.join(dir(), 'fd.txt');
-    await writeFile(file, 'a\nb\n');
-    const fd = openSync(file, 'r');
-    try {
-      const seen: string[] = [];
-      await scanLines('(unused)', { fd, onLine: (bytes, start, end) => seen.push(bytes.toString('utf8', start, end)) });
-      await scanLines('(unused)', { fd, onLine: (bytes, start, end) => seen.push(bytes.toString('utf8', start, end)) });
-      expect(seen).toEqual(['a', 'b', 'a', 'b']);
-    } finally {
-      closeSync(fd);
-    }
   });
 
   it('stops with the error a callback throws, after letting the read in flight finish', async () => {

@@ -5,22 +5,12 @@
  * which is most of the time when a snapshot holds 100,000 one-line records. Memory stays bounded
  * by the chunk size plus the longest line.
  */
-import { read as readCallback } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { promisify } from 'node:util';
-
-const readFd = promisify(readCallback);
 
 const NEWLINE = 0x0a;
 
 export interface ScanLinesOptions {
-  /** Byte offset to start at. */
-  start?: number;
-  /** Read through this open descriptor (left open) instead of opening `filePath`. */
-  fd?: number;
   chunkBytes?: number;
-  /** Every chunk read, before its lines are delivered (e.g. to hash the bytes). */
-  onChunk?: (chunk: Buffer) => void;
   /**
    * A complete line: `bytes[start..end)`, without its newline; `lineNumber` is 1-based. `bytes`
    * is a reused buffer: copy whatever must outlive the call. Offsets rather than a
@@ -36,24 +26,21 @@ export interface ScanLinesResult {
   lines: number;
   /** Bytes after the last newline: a line still being written or torn by a crash. */
   tailBytes: number;
-  /** Bytes read from `start`. */
+  /** Bytes read. */
   bytes: number;
 }
 
 export async function scanLines(filePath: string, options: ScanLinesOptions): Promise<ScanLinesResult> {
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const handle = options.fd === undefined ? await open(filePath, 'r') : undefined;
-  const fd = options.fd;
-  const readInto = (buffer: Buffer, at: number): Promise<number> =>
-    handle ? handle.read(buffer, 0, chunkBytes, at).then((r) => r.bytesRead) : readFd(fd!, buffer, 0, chunkBytes, at).then((r) => r.bytesRead);
+  const handle = await open(filePath, 'r');
   // The next chunk is read while the current one is scanned (two buffers take turns): the scan
   // then mostly does not wait for the disk.
   const spare = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];
   let turn = 0;
-  let position = options.start ?? 0;
+  let position = 0;
   const read = (at: number) => {
     const buffer = spare[turn++ % 2]!;
-    const reading = readInto(buffer, at).then((bytesRead) => buffer.subarray(0, bytesRead));
+    const reading = handle.read(buffer, 0, chunkBytes, at).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
     // Awaited below; this only keeps a read left in flight by a throwing `onLine` from being an
     // unhandled rejection.
     reading.catch(() => undefined);
@@ -76,7 +63,6 @@ export async function scanLines(filePath: string, options: ScanLinesOptions): Pr
       position += bytesRead;
       bytes += bytesRead;
       next = read(position);
-      options.onChunk?.(chunk);
       let from = 0;
       let newline = chunk.indexOf(NEWLINE);
       while (newline !== -1) {
@@ -103,6 +89,6 @@ export async function scanLines(filePath: string, options: ScanLinesOptions): Pr
   } finally {
     // Never close the file under a read still in flight.
     await next?.catch(() => undefined);
-    await handle?.close();
+    await handle.close();
   }
 }

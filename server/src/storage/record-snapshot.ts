@@ -37,8 +37,8 @@ import type { Adapter } from 'lowdb';
 import { CorruptDataFileError, UnreadableDataFileError, errnoCode, isPlainObject, parseJsonBytes, writeAll, writeFileDurablyWith } from './durable-file.js';
 import { BaseFile, CapturedRowReader, RowTable, type CapturedRows } from './row-table.js';
 
-export const SEAL_FIELD = 'sha256';
-export const SEQ_FIELD = 'journal_seq';
+const SEAL_FIELD = 'sha256';
+const SEQ_FIELD = 'journal_seq';
 const HEADER_PREFIX = `{"${SEAL_FIELD}":"`;
 const PLACEHOLDER_SEAL = '0'.repeat(64);
 const SEALED_HEADER = /^\{"sha256":"[0-9a-f]{64}",.*,$/s;

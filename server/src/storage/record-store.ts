@@ -52,8 +52,6 @@ export interface RecordStoreOptions {
   checkpointMinBytes?: number;
   /** Checkpoint once the journal reaches this fraction of the snapshot's size. Default 0.25. */
   checkpointSnapshotRatio?: number;
-  /** Parsed records kept per collection for fast reads. Default 2048. */
-  cacheSize?: number;
   /** Called once, when a journal append fails and the store stops. */
   onFailure?: (error: StoreFailedError) => void;
   /** Called when a checkpoint fails (the data is safe in the journal). Default: a process warning. */
@@ -83,7 +81,8 @@ export interface RecordStoreStats {
 
 const DEFAULT_CHECKPOINT_MIN_BYTES = 4 * 1024 * 1024;
 const DEFAULT_CHECKPOINT_RATIO = 0.25;
-const DEFAULT_CACHE_SIZE = 2048;
+/** Parsed records kept per collection for fast reads. */
+const CACHE_SIZE = 2048;
 
 /**
  * A deep copy of a JSON value (what `JSON.parse` returns). Object spread copies a record's
@@ -172,9 +171,8 @@ class Table {
   readonly #cache = new Map<string, JsonRecord>();
   /** Ids read once recently and not cached (yet). */
   readonly #missed = new Set<string>();
-  readonly #cacheSize: number;
 
-  constructor(spec: CollectionSpec, rows: RowTable, cacheSize: number) {
+  constructor(spec: CollectionSpec, rows: RowTable) {
     this.name = spec.name;
     this.rows = rows;
     this.#groupBy = spec.groupBy;
@@ -184,7 +182,6 @@ class Table {
     this.#lead = leadFields(spec);
     this.#leadPrefixes = this.#lead.map((field) => Buffer.from(`${JSON.stringify(field)}:"`, 'utf8'));
     this.#values = this.#lead.map(() => undefined);
-    this.#cacheSize = cacheSize;
     // One pass over the records in file order (a few large reads), not a read per record.
     if (this.#unique.length > 0) {
       this.rows.forEachRow((bytes, start, end, id) => this.#addToIndexes(id, this.#leadValuesOf(bytes, start, end)));
@@ -204,11 +201,11 @@ class Table {
     // A record read once (say, one of 100,000 keys verified at random) is handed out as parsed:
     // caching it would cost a copy and evict a hot one. Read again soon, it is cached.
     if (!this.#missed.has(id)) {
-      bounded(this.#missed.add(id), this.#cacheSize);
+      bounded(this.#missed.add(id), CACHE_SIZE);
       return parsed;
     }
     this.#missed.delete(id);
-    bounded(this.#cache.set(id, parsed), this.#cacheSize);
+    bounded(this.#cache.set(id, parsed), CACHE_SIZE);
     return copyJson(parsed);
   }
 
@@ -359,11 +356,10 @@ export class RecordStore {
       ((error) => process.emitWarning(`Checkpointing ${description} failed; the journal keeps every change and it is retried later: ${error instanceof Error ? error.message : String(error)}`));
     this.#checkpointMinBytes = options.checkpointMinBytes ?? DEFAULT_CHECKPOINT_MIN_BYTES;
     this.#checkpointRatio = options.checkpointSnapshotRatio ?? DEFAULT_CHECKPOINT_RATIO;
-    const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
     for (const spec of options.collections) {
       let rows = data.tables.get(spec.name);
       if (rows === undefined) data.tables.set(spec.name, (rows = new RowTable()));
-      this.#tables.set(spec.name, new Table(spec, rows, cacheSize));
+      this.#tables.set(spec.name, new Table(spec, rows));
     }
   }
 

@@ -142,14 +142,6 @@ export class RowTable {
     this.#base = base;
   }
 
-  get size(): number {
-    return this.#slots.size;
-  }
-
-  get base(): BaseFile | undefined {
-    return this.#base;
-  }
-
   /** Bytes of texts held in memory (live and not yet compacted away); base records hold none. */
   get memoryBytes(): { live: number; dead: number } {
     return { live: this.#liveBytes, dead: this.#deadBytes };
@@ -157,10 +149,6 @@ export class RowTable {
 
   has(id: string): boolean {
     return this.#slots.has(id);
-  }
-
-  ids(): IterableIterator<string> {
-    return this.#slots.keys();
   }
 
   text(id: string): string | undefined {
