@@ -67,11 +67,6 @@ export class GroupCommit<T> {
     });
   }
 
-  /** Counts a change that needed no write (a store without a file). */
-  acknowledgeWithoutWrite(): void {
-    this.#acknowledged += 1;
-  }
-
   /** Resolves when every change enqueued so far is written; rejects if the store has failed. */
   flush(): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
@@ -112,7 +107,7 @@ export class GroupCommit<T> {
     const queued = this.#queue;
     this.#queue = [];
     const notAttempted = new StoreFailedError(
-      // Not "was not written": the records store's checkpoint may have captured it meanwhile.
+      // Not "was not written": another write of the same store (e.g. a snapshot) may hold it.
       `The change to ${description} was not written by its own write because an earlier write failed, so it may ` +
         `or may not be on disk; the store refuses reads and writes until the server restarts and reloads the data from disk.`,
       { cause: writeError },

@@ -305,6 +305,12 @@ function snapshotFormat(options: RecordStoreOptions): SnapshotFormat {
   };
 }
 
+/** A transaction applied in memory, waiting for its journal append. */
+interface Committed {
+  seq: number;
+  writes: Array<{ table: Table; id: string; row: string | null }>;
+}
+
 interface Persistence {
   low: Low<RecordSnapshot>;
   adapter: RecordSnapshotAdapter;
@@ -323,7 +329,7 @@ export class RecordStore {
   readonly #checkpointMinBytes: number;
   readonly #checkpointRatio: number;
   /** Journal appends: each makes the lines of every commit waiting durable at once. */
-  readonly #commits: GroupCommit<string>;
+  readonly #commits: GroupCommit<Committed>;
   #closed = false;
   #closing: Promise<void> | undefined;
   /** After close(): the snapshot file is closed, so reads are refused. */
@@ -344,9 +350,11 @@ export class RecordStore {
     this.description = description;
     this.#data = data;
     this.#files = files;
-    this.#commits = new GroupCommit<string>({
+    this.#commits = new GroupCommit<Committed>({
       description,
-      write: (lines) => this.#append(lines),
+      // Without files there is nothing to write, but commits take the same path (as in
+      // MemoryDocumentStore): the same ordering, the same stats.
+      write: files === undefined ? () => Promise.resolve() : (batch) => this.#append(batch),
       // Between appends: the only moment a checkpoint may switch journal files.
       afterWrite: () => this.#maybeCheckpoint(),
       onFailure: options.onFailure,
@@ -485,7 +493,7 @@ export class RecordStore {
   commit(writes: readonly RecordWrite[]): Promise<void> {
     if (this.#closed) return Promise.reject(new StoreClosedError(this.description));
     if (this.#commits.failure) return Promise.reject(this.#commits.failure);
-    let encoded: Array<{ table: Table; id: string; row: string | null }>;
+    let encoded: Committed['writes'];
     try {
       encoded = writes.map(({ collection, id, record }) => {
         const table = this.#table(collection);
@@ -499,12 +507,7 @@ export class RecordStore {
     const seq = this.#data.seq + 1;
     this.#data.seq = seq;
     for (const { table, id, row } of encoded) table.set(id, row);
-    if (this.#files === undefined) {
-      this.#commits.acknowledgeWithoutWrite();
-      return Promise.resolve();
-    }
-    // The line is assembled from the texts just encoded: no second serialization.
-    return this.#commits.enqueue(`{"seq":${seq},"writes":[${encoded.map(({ table, id, row }) => `[${JSON.stringify(table.name)},${JSON.stringify(id)},${row ?? 'null'}]`).join(',')}]}\n`);
+    return this.#commits.enqueue({ seq, writes: encoded });
   }
 
   /** Resolves when every commit so far is durable; rejects if the store has failed. */
@@ -565,7 +568,11 @@ export class RecordStore {
     return Math.max(this.#checkpointMinBytes, this.#snapshotBytes * this.#checkpointRatio);
   }
 
-  async #append(lines: string[]): Promise<void> {
+  async #append(batch: Committed[]): Promise<void> {
+    // The lines are assembled from the texts encoded at commit: no second serialization.
+    const lines = batch.map(
+      ({ seq, writes }) => `{"seq":${seq},"writes":[${writes.map(({ table, id, row }) => `[${JSON.stringify(table.name)},${JSON.stringify(id)},${row ?? 'null'}]`).join(',')}]}\n`,
+    );
     const bytes = Buffer.from(lines.join(''), 'utf8');
     await this.#files!.journal.append(bytes);
     this.#journalBytes += bytes.length;
