@@ -17,7 +17,7 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { newId } from '../domain/ids.js';
-import { AppendLog, Checkpoint, fsyncDirectory, listSegments, type SegmentInfo, type WrittenSegment } from '../storage/index.js';
+import { AppendLog, Checkpoint, fsyncDirectory, listSegments, readLineBatches, type SegmentInfo, type WrittenSegment } from '../storage/index.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
 import {
   AUDIT_DIR,
@@ -33,7 +33,7 @@ import { matchesEvent, resolveFilters, type ResolvedFilters } from './filters.js
 import { exportEncoder, PRODUCT_VERSION } from './formats.js';
 import { computeEventHash, sealEvent, ZERO_HASH } from './hash.js';
 import { redactSecrets, redactString, type RedactionCounter } from './redact.js';
-import { readLineBatches, readRange } from './segment-lines.js';
+import { readRange } from './segment-lines.js';
 import {
   auditEventTypeCode,
   type AuditEvent,

@@ -12,9 +12,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { listSegments, readJsonFile } from '../storage/index.js';
+import { listSegments, readJsonFile, readLineBatches } from '../storage/index.js';
 import { computeEventHash, HASH_PATTERN, ZERO_HASH } from './hash.js';
-import { readLineBatches } from './segment-lines.js';
 import type { AuditEvent, AuditIntegrity } from './types.js';
 
 export const AUDIT_DIR = 'audit';

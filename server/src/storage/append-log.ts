@@ -18,10 +18,10 @@
  *   `append()`/`flush()` throw {@link AppendLogFailedError}, `onError` is called once. A retry
  *   could duplicate a partially written batch, and a failed fsync cannot be retried reliably.
  */
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { errnoCode, fsyncDirectory, writeAll } from './durable-file.js';
+import { fsyncDirectory, writeAll } from './durable-file.js';
+import { readLineBatches } from './line-reader.js';
 
 const SEGMENT_PATTERN = /^(\d{6,})-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.ndjson$/;
 const NEWLINE = 0x0a;
@@ -420,56 +420,32 @@ async function* readSegment<T>(
   limit: number | undefined,
   onSkippedLine: ((skipped: SkippedLine) => void) | undefined,
 ): AsyncGenerator<T, void, undefined> {
-  if (limit === 0) return;
-  let size: number;
-  try {
-    size = limit ?? (await stat(segment.path)).size;
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return; // pruned meanwhile
-    throw error;
-  }
-  if (size === 0) return;
-  const stream = createReadStream(segment.path, { start: 0, end: size - 1, highWaterMark: READ_CHUNK_BYTES });
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
   let lineNumber = 0;
-  const parse = (line: Buffer): { ok: true; value: T } | { ok: false } => {
-    try {
-      return { ok: true, value: JSON.parse(line.toString('utf8')) as T };
-    } catch {
-      return { ok: false };
-    }
-  };
+  // A segment pruned meanwhile reads as empty.
+  const lines = readLineBatches(segment.path, limit === undefined ? {} : { end: limit });
+  let read;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let start = 0;
-      let newline = chunk.indexOf(NEWLINE, start);
-      while (newline !== -1) {
-        const part = chunk.subarray(start, newline);
-        const line = carry.length === 0 ? part : Buffer.concat([...carry, part], carryBytes + part.length);
-        carry = [];
-        carryBytes = 0;
+    for (read = await lines.next(); !read.done; read = await lines.next()) {
+      for (const line of read.value) {
         lineNumber += 1;
-        const parsed = parse(line);
-        if (parsed.ok) yield parsed.value;
-        else onSkippedLine?.({ segment: segment.name, line: lineNumber, reason: 'invalid_json', bytes: line.length });
-        start = newline + 1;
-        newline = chunk.indexOf(NEWLINE, start);
-      }
-      if (start < chunk.length) {
-        carry.push(chunk.subarray(start));
-        carryBytes += chunk.length - start;
+        let value: T;
+        try {
+          value = JSON.parse(line.bytes.toString('utf8')) as T;
+        } catch {
+          onSkippedLine?.({ segment: segment.name, line: lineNumber, reason: 'invalid_json', bytes: line.bytes.length });
+          continue;
+        }
+        yield value;
       }
     }
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT' && lineNumber === 0) return; // pruned meanwhile
-    throw error;
   } finally {
-    stream.destroy();
+    // Closes the file when our caller stops early (a no-op once the lines are all read); the
+    // value passed is never looked at.
+    await lines.return(undefined as never);
   }
-  if (carryBytes > 0) {
+  if (read.value.trailingBytes > 0) {
     // No final newline: the write was torn by a crash. Even if the bytes happen to parse, the
     // record may be cut short (`{"n":12` of `{"n":123}`), so it is never trusted.
-    onSkippedLine?.({ segment: segment.name, line: lineNumber + 1, reason: 'torn_tail', bytes: carryBytes });
+    onSkippedLine?.({ segment: segment.name, line: lineNumber + 1, reason: 'torn_tail', bytes: read.value.trailingBytes });
   }
 }

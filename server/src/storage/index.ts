@@ -62,6 +62,7 @@ export {
   type CheckpointCodec,
   type CheckpointOptions,
 } from './checkpoint.js';
+export { readLineBatches } from './line-reader.js';
 export {
   RecordSnapshotAdapter,
   writeSnapshotFile,

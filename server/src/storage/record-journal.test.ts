@@ -1,7 +1,7 @@
-import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptDataFileError } from './durable-file.js';
+import { CorruptDataFileError, UnreadableDataFileError } from './durable-file.js';
 import { JournalWriter, deleteJournalsBefore, journalFileName, listJournalFiles, replayJournal, type JournalEntry } from './record-journal.js';
 import { useTempDir } from './test-support.js';
 
@@ -81,6 +81,13 @@ describe('the journal', () => {
     // A journal that starts after the snapshot's end is missing its beginning.
     const third = (await listJournalFiles(dir(), 'data')).filter((f) => f.generation === 3);
     await expect(replayJournal(third, 1, () => undefined)).rejects.toThrow(/holds transaction 3, but transaction 2 is neither/);
+  });
+
+  it('refuses a listed journal file that is gone by the time it is read', async () => {
+    await journal(1, line(1));
+    const files = await listJournalFiles(dir(), 'data');
+    await rm(files[0]!.path);
+    await expect(replayJournal(files, 0, () => undefined)).rejects.toBeInstanceOf(UnreadableDataFileError);
   });
 
   it('accepts a gap among entries the snapshot already holds', async () => {
