@@ -180,20 +180,24 @@ export async function removeLeftoverTempFiles(filePath: string): Promise<string[
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A data file's bytes; `undefined` when it does not exist; {@link UnreadableDataFileError} when it cannot be read. */
+export async function readDataFile(filePath: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(filePath);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw new UnreadableDataFileError(filePath, error);
+  }
+}
+
 /**
  * Read and parse a JSON file. `undefined` when it does not exist; {@link CorruptDataFileError}
  * when it is empty, truncated, not UTF-8 or not JSON; {@link UnreadableDataFileError} when it
  * cannot be read. Never modifies the file.
  */
 export async function readJsonFile(filePath: string): Promise<unknown> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw new UnreadableDataFileError(filePath, error);
-  }
-  return parseJsonBytes(filePath, bytes);
+  const bytes = await readDataFile(filePath);
+  return bytes === undefined ? undefined : parseJsonBytes(filePath, bytes);
 }
 
 /** A JSON object (not an array, not null). */

@@ -32,9 +32,9 @@
  * `journal_seq` says which journal entries the snapshot already contains (see record-journal.ts).
  */
 import { createHash } from 'node:crypto';
-import { readFile, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
-import { CorruptDataFileError, UnreadableDataFileError, errnoCode, isPlainObject, parseJsonBytes, writeAll, writeFileDurablyWith } from './durable-file.js';
+import { CorruptDataFileError, isPlainObject, parseJsonBytes, readDataFile, writeAll, writeFileDurablyWith } from './durable-file.js';
 import { BaseFile, CapturedRowReader, RowTable, type CapturedRows } from './row-table.js';
 
 const SEAL_FIELD = 'sha256';
@@ -369,13 +369,8 @@ function readUnsealed(filePath: string, bytes: Buffer, format: SnapshotFormat): 
  * when it is damaged, fails its seal, or is not ours. Never modifies the file.
  */
 export async function readSnapshotFile(filePath: string, format: SnapshotFormat): Promise<SnapshotReadResult | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw new UnreadableDataFileError(filePath, error);
-  }
+  const bytes = await readDataFile(filePath);
+  if (bytes === undefined) return undefined;
   // Only a short first line can be ours; a longer one (e.g. a whole document on one line) is
   // another layout, which the slow path reads.
   const newline = bytes.subarray(0, FIRST_LINE_MAX_BYTES).indexOf(NEWLINE);
