@@ -86,19 +86,23 @@ async function main() {
     const loads = {
       bareGet: () => load('bare GET route (baseline)', { url: `${url}/__bench/bare` }),
       barePost: () => load('bare POST route, same body as verify (baseline)', { url, requests: verifyRequests(seeded, '/__bench/bare') }),
+      verifyFloor: () => load('floor of verify: lookups, event lines, same answer, no checks', { url, requests: verifyRequests(seeded, '/__bench/floor/verify') }),
       verify: () => load('POST /v1/keys/verify', { url, requests: verifyRequests(seeded) }),
       authGet: () => load('GET api-keys/{id} (key-authenticated)', { url: `${url}/v1/workspaces/${seeded.workspaceId}/api-keys/${seeded.verifierKeyId}`, headers: auth }),
+      authGetFloor: () => load('floor of the GET: lookups, an event line, same answer, no checks', { url: `${url}/__bench/floor/keys/${seeded.verifierKeyId}`, headers: auth }),
     };
-    const runs: Record<keyof typeof loads, Measured[]> = { bareGet: [], barePost: [], verify: [], authGet: [] };
+    const runs: Record<keyof typeof loads, Measured[]> = { bareGet: [], barePost: [], verifyFloor: [], verify: [], authGet: [], authGetFloor: [] };
     let verifyEvents = 0;
     for (let round = 0; round < ROUNDS; round++) {
       runs.bareGet.push(await loads.bareGet());
       runs.barePost.push(await loads.barePost());
+      runs.verifyFloor.push(await loads.verifyFloor());
       const eventsBefore = await auditEventsOnDisk(dir);
       runs.verify.push(await loads.verify());
       await new Promise((resolve) => setTimeout(resolve, 1_500)); // the audit log writes within a second
       verifyEvents += (await auditEventsOnDisk(dir)) - eventsBefore;
       runs.authGet.push(await loads.authGet());
+      runs.authGetFloor.push(await loads.authGetFloor());
     }
     const creations = await load('POST api-keys (durable create)', {
       url: `${url}/v1/workspaces/${seeded.workspaceId}/api-keys`,
@@ -119,7 +123,9 @@ async function main() {
     const rows: Array<[Measured[], Measured[] | undefined, string, boolean]> = [
       [runs.bareGet, undefined, '', false],
       [runs.barePost, undefined, '', true],
+      [runs.verifyFloor, runs.barePost, '', true],
       [runs.verify, runs.barePost, '>= 0.60', true],
+      [runs.authGetFloor, runs.bareGet, '', true],
       [runs.authGet, runs.bareGet, '>= 0.60', true],
       [[creations], undefined, '>= 500 req/s', false],
     ];
@@ -131,6 +137,8 @@ async function main() {
       const non2xx = series.reduce((sum, m) => sum + m.non2xx, 0);
       console.log(`| ${series[0]!.name} | ${fmt(rps)} | ${fmt(median(series.map((m) => m.p99)))} | ${toBaseline === undefined ? '' : fmt(toBaseline, 2)} | ${target} ${met} | ${toBareGet} | ${non2xx} |`);
     }
+    // A floor skips every check Tessera makes: what the route could reach on this machine at best.
+    console.log(`\nShare of their floors: verify ${fmt(ratio(runs.verify, runs.verifyFloor), 2)}, the key-authenticated GET ${fmt(ratio(runs.authGet, runs.authGetFloor), 2)}.`);
     const verifySeconds = ROUNDS * DURATION_S;
     console.log(`\nAudit events appended during the verify runs: ${fmt(verifyEvents)} (${fmt(verifyEvents / verifySeconds)} per second; two per verification: the verifier's use and the verified key's).`);
     const rssMb = stats.peak_rss_bytes / 1_048_576;

@@ -16,13 +16,13 @@ export interface RunningServer {
 export interface ListenOptions extends AppOptions {
   port?: number;
   host?: string;
-  /** Adds routes to the app before it listens (the benchmark's baseline route). */
-  configureApp?: (app: ReturnType<typeof createApp>['app']) => void;
+  /** Adds routes to the app before it listens (the benchmark's baseline routes). */
+  configureApp?: (app: ReturnType<typeof createApp>['app'], services: ReturnType<typeof createApp>['services']) => void;
 }
 
 export async function listen(options: ListenOptions): Promise<RunningServer> {
-  const { app } = createApp(options);
-  options.configureApp?.(app);
+  const { app, services } = createApp(options);
+  options.configureApp?.(app, services);
   const host = options.host ?? '127.0.0.1';
   // serve() without a createServer option makes a plain node:http server.
   const server = (await new Promise<ServerType>((resolve, reject) => {
