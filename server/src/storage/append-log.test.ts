@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -130,6 +130,57 @@ describe('AppendLog', () => {
     const records = landed.map(({ segment, offset, length }) => JSON.parse(files.get(segment)!.subarray(offset, offset + length).toString('utf8')) as Event);
     expect(records.map((record) => record.n)).toEqual(numbers(0, 30));
     expect(records[3]!.text).toBe('é→🔑');
+  });
+
+  it('tells when a segment is complete: on rotation before the next is written, and on close, with its final size', async () => {
+    const dir = tempDir();
+    const sealed: Array<{ name: string; sequence: number; size: number; segmentsOnDisk: number }> = [];
+    const log = await openLog(dir, {
+      segmentMaxBytes: 40,
+      onSealed: (segment) => sealed.push({ ...segment, segmentsOnDisk: readdirSync(dir).length }),
+    });
+    for (const n of numbers(0, 12)) log.append({ n });
+    await log.flush();
+    const segments = await listSegments(dir);
+    expect(segments.length).toBeGreaterThan(2);
+    // Every segment but the active one, oldest first; each told before its successor existed.
+    expect(sealed.map((segment) => segment.name)).toEqual(segments.slice(0, -1).map((segment) => segment.name));
+    sealed.forEach((segment, i) => {
+      expect(segment.sequence).toBe(segments[i]!.sequence);
+      expect(segment.segmentsOnDisk).toBe(i + 1);
+    });
+    for (const segment of sealed) expect(segment.size).toBe((await stat(path.join(dir, segment.name))).size);
+
+    await log.close();
+    expect(sealed.at(-1)).toMatchObject({ name: segments.at(-1)!.name, size: (await stat(segments.at(-1)!.path)).size });
+    expect(sealed).toHaveLength(segments.length);
+  });
+
+  it('seals nothing when closed without having written', async () => {
+    const onSealed = vi.fn();
+    const log = await openLog(tempDir(), { onSealed });
+    await log.close();
+    expect(onSealed).not.toHaveBeenCalled();
+  });
+
+  it('does not seal a segment whose last records could not be made durable', async () => {
+    const dir = tempDir();
+    const onSealed = vi.fn();
+    const log = await openLog(dir, { onSealed, onError: () => undefined });
+    log.append({ n: 1 });
+    await log.flush();
+    const probe = await open(path.join(dir, 'probe'), 'w');
+    const handleProto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const realSync = handleProto.sync;
+    handleProto.sync = () => Promise.reject(new Error('EIO (injected)'));
+    try {
+      log.append({ n: 2 });
+      await expect(log.close()).rejects.toBeInstanceOf(AppendLogFailedError);
+    } finally {
+      handleProto.sync = realSync;
+    }
+    expect(onSealed).not.toHaveBeenCalled();
   });
 
   it('reads a record that spans many read chunks', async () => {

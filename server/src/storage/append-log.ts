@@ -42,11 +42,22 @@ export interface AppendLogOptions {
    * newline. A reader can then find a record without reading the log back.
    */
   onWritten?: (segment: WrittenSegment, offset: number, lines: readonly Buffer[]) => void;
+  /**
+   * Told when a segment is complete: the log rotated away from it or was closed, and the segment
+   * is fsynced and its file closed. Nothing is ever appended to it again (a reopened log starts a
+   * new segment), so a reader may summarize it. Not called once the log has failed. Must not throw.
+   */
+  onSealed?: (segment: SealedSegment) => void;
 }
 
 export interface WrittenSegment {
   readonly name: string;
   readonly sequence: number;
+}
+
+export interface SealedSegment extends WrittenSegment {
+  /** The segment's final size in bytes. */
+  readonly size: number;
 }
 
 export interface SegmentInfo {
@@ -160,6 +171,7 @@ export class AppendLog<T = unknown> {
   readonly #clock: () => Date;
   readonly #onError: ((error: AppendLogFailedError) => void) | undefined;
   readonly #onWritten: AppendLogOptions['onWritten'];
+  readonly #onSealed: AppendLogOptions['onSealed'];
   readonly #timer: NodeJS.Timeout | undefined;
   #nextSequence: number;
   #active: ActiveSegment | undefined;
@@ -179,6 +191,7 @@ export class AppendLog<T = unknown> {
     this.#clock = options.clock ?? (() => new Date());
     this.#onError = options.onError;
     this.#onWritten = options.onWritten;
+    this.#onSealed = options.onSealed;
     this.#nextSequence = nextSequence;
     if (options.fsyncIntervalMs > 0) {
       this.#timer = setInterval(() => this.#periodicSync(), options.fsyncIntervalMs);
@@ -303,6 +316,7 @@ export class AppendLog<T = unknown> {
     this.#closing ??= (async () => {
       this.#closed = true;
       if (this.#timer) clearInterval(this.#timer);
+      let active: ActiveSegment | undefined;
       try {
         await this.#exclusive(async () => {
           await this.#drainBuffer();
@@ -310,10 +324,11 @@ export class AppendLog<T = unknown> {
         });
       } finally {
         await this.#io;
-        const active = this.#active;
+        active = this.#active;
         this.#active = undefined;
         await active?.handle.close();
       }
+      if (active) this.#onSealed?.(sealedView(active));
     })();
     return this.#closing;
   }
@@ -388,6 +403,7 @@ export class AppendLog<T = unknown> {
     await this.#syncActive();
     this.#active = undefined;
     await active.handle.close();
+    this.#onSealed?.(sealedView(active));
     return this.#openNextSegment();
   }
 
@@ -413,6 +429,11 @@ export class AppendLog<T = unknown> {
       throw error;
     }
   }
+}
+
+/** What `onSealed` is told: not the segment's live state (its file handle). */
+function sealedView(active: ActiveSegment): SealedSegment {
+  return { name: active.name, sequence: active.sequence, size: active.size };
 }
 
 async function* readSegment<T>(
