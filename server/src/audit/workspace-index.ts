@@ -8,6 +8,10 @@
  *
  * Every entry has an ordinal: its position in the workspace's log since the index was built.
  * Pruning drops a prefix; ordinals of the remaining entries do not change.
+ *
+ * Locations are set in log order and segments are numbered in the order they are written, so the
+ * segment column ascends over the located entries (the unlocated ones are the newest): a
+ * segment's entries are one run of ordinals, found by binary search ({@link WorkspaceIndex.segmentColumns}).
  */
 import type { ResolvedFilters } from './filters.js';
 
@@ -37,6 +41,25 @@ export interface EntryLocation {
   length: number;
 }
 
+/**
+ * The entries of one segment, column by column: what a segment summary stores. Strings are
+ * positions in `strings` (-1 for null); all columns have one element per entry.
+ */
+export interface IndexColumns {
+  strings: string[];
+  occurredAtMs: Float64Array;
+  typeCode: Uint8Array;
+  /** Bit 0: the target is an API key; bit 1: the actor is. */
+  flags: Uint8Array;
+  targetId: Int32Array;
+  targetName: Int32Array;
+  actorId: Int32Array;
+  actorName: Int32Array;
+  tag: Uint32Array;
+  offset: Float64Array;
+  length: Uint32Array;
+}
+
 export interface CompiledFilter {
   typeMask: number;
   keyId: number;
@@ -59,6 +82,10 @@ export function idTag(id: string): number {
 
 export class WorkspaceIndex {
   #strings = new Map<string, number>();
+  /** Interned strings by id (the reverse of `#strings`). */
+  #stringList: string[] = [];
+  /** The oldest live segment when a drop cut through it: the index no longer holds all its entries. */
+  #partialSegment = NONE;
   #capacity: number;
   /** Ordinal of array slot 0. */
   #base = 0;
@@ -141,6 +168,89 @@ export class WorkspaceIndex {
     return this.#base + i;
   }
 
+  /** Append a segment's entries (read from its summary), all located in `segment`. */
+  addSegmentColumns(columns: IndexColumns, segment: number): void {
+    const count = columns.occurredAtMs.length;
+    while (this.#capacity - this.#end < count) this.#grow();
+    // Interned id by local string position + 1 (slot 0: null stays null).
+    const ids = new Int32Array(columns.strings.length + 1);
+    ids[0] = NONE;
+    columns.strings.forEach((value, ref) => {
+      ids[ref + 1] = this.#intern(value);
+    });
+    const at = this.#end;
+    this.#ts.set(columns.occurredAtMs, at);
+    this.#type.set(columns.typeCode, at);
+    this.#flags.set(columns.flags, at);
+    this.#tag.set(columns.tag, at);
+    this.#offset.set(columns.offset, at);
+    this.#length.set(columns.length, at);
+    this.#segment.fill(segment, at, at + count);
+    const translate = (refs: Int32Array, into: Int32Array): void => {
+      for (let i = 0; i < count; i += 1) into[at + i] = ids[refs[i]! + 1]!;
+    };
+    translate(columns.targetId, this.#target);
+    translate(columns.targetName, this.#targetName);
+    translate(columns.actorId, this.#actor);
+    translate(columns.actorName, this.#actorName);
+    const ts = columns.occurredAtMs;
+    const maxTs = this.#maxTs;
+    let max = at > this.#start ? maxTs[at - 1]! : Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < count; i += 1) {
+      if (ts[i]! > max) max = ts[i]!;
+      maxTs[at + i] = max;
+    }
+    this.#end += count;
+  }
+
+  /**
+   * The entries located in `segment`, as columns with their own string table; undefined when
+   * some of them were dropped (the segment itself still holds them).
+   */
+  segmentColumns(segment: number): IndexColumns | undefined {
+    if (segment === this.#partialSegment) return undefined;
+    const from = this.#firstSlotOfSegmentAtLeast(segment);
+    const to = this.#firstSlotOfSegmentAtLeast(segment + 1);
+    const local = new Map<number, number>();
+    const strings: string[] = [];
+    const localRef = (id: number): number => {
+      if (id === NONE) return NONE;
+      let ref = local.get(id);
+      if (ref === undefined) {
+        ref = strings.push(this.#stringList[id]!) - 1;
+        local.set(id, ref);
+      }
+      return ref;
+    };
+    const refs = (column: Int32Array): Int32Array => column.subarray(from, to).map(localRef);
+    return {
+      strings,
+      occurredAtMs: this.#ts.slice(from, to),
+      typeCode: this.#type.slice(from, to),
+      flags: this.#flags.slice(from, to),
+      targetId: refs(this.#target),
+      targetName: refs(this.#targetName),
+      actorId: refs(this.#actor),
+      actorName: refs(this.#actorName),
+      tag: this.#tag.slice(from, to),
+      offset: this.#offset.slice(from, to),
+      length: this.#length.slice(from, to),
+    };
+  }
+
+  /** Binary search over the live slots; unlocated entries count as after every segment. */
+  #firstSlotOfSegmentAtLeast(segment: number): number {
+    let low = this.#start;
+    let high = this.#end;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const value = this.#segment[middle]!;
+      if (value !== NONE && value < segment) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
   setLocation(ordinal: number, location: EntryLocation): void {
     const i = this.#slot(ordinal);
     if (i === undefined) return;
@@ -175,6 +285,10 @@ export class WorkspaceIndex {
   dropBefore(ordinal: number): number {
     const target = Math.min(Math.max(ordinal - this.#base, this.#start), this.#end);
     const dropped = target - this.#start;
+    if (dropped > 0) {
+      const first = target < this.#end ? this.#segment[target]! : NONE;
+      this.#partialSegment = first !== NONE && this.#segment[target - 1] === first ? first : NONE;
+    }
     this.#start = target;
     if (this.#start > 4096 && this.#start * 2 > this.#end) this.#compact();
     return dropped;
@@ -258,6 +372,7 @@ export class WorkspaceIndex {
     if (id === undefined) {
       id = this.#strings.size;
       this.#strings.set(value, id);
+      this.#stringList.push(value);
     }
     return id;
   }
