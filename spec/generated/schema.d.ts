@@ -1393,7 +1393,7 @@ export interface components {
             /** @constant */
             status?: 409;
             /** @enum {string} */
-            code?: "idempotency_request_in_flight" | "key_revoked" | "already_rotated" | "last_admin" | "builtin_role" | "builtin_scope" | "role_in_use" | "scope_in_use" | "name_taken" | "email_taken" | "member_deactivated";
+            code?: "idempotency_request_in_flight" | "idempotency_response_unavailable" | "key_revoked" | "already_rotated" | "last_admin" | "builtin_role" | "builtin_scope" | "role_in_use" | "scope_in_use" | "name_taken" | "email_taken" | "member_deactivated";
         };
         PayloadTooLargeProblem: components["schemas"]["Problem"] & {
             /** @constant */
@@ -1487,7 +1487,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["NotFoundProblem"];
             };
         };
-        /** @description The request conflicts with the current state, or the same `Idempotency-Key` is still being processed. */
+        /** @description The request conflicts with the current state, or the same `Idempotency-Key` is still being processed, or its response cannot be shown again. */
         Conflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1597,7 +1597,9 @@ export interface components {
         Limit: number;
         /**
          * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-         *     the same key with another body is a 422. Keys are scoped to the credential.
+         *     the same key with another body is a 422. Keys are scoped to the credential. A response
+         *     that showed a secret is not replayed after a server restart (409
+         *     `idempotency_response_unavailable`); the request is not run again.
          * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
          */
         IdempotencyKey: string;
@@ -1803,7 +1805,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1969,7 +1973,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2104,7 +2110,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2192,7 +2200,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2405,7 +2415,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2589,7 +2601,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2762,7 +2776,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2815,7 +2831,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2862,7 +2880,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2909,7 +2929,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2956,7 +2978,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3114,7 +3138,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3325,7 +3351,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3495,7 +3523,9 @@ export interface operations {
             header?: {
                 /**
                  * @description Makes the request safe to retry. A replay within 24 hours returns the stored response;
-                 *     the same key with another body is a 422. Keys are scoped to the credential.
+                 *     the same key with another body is a 422. Keys are scoped to the credential. A response
+                 *     that showed a secret is not replayed after a server restart (409
+                 *     `idempotency_response_unavailable`); the request is not run again.
                  * @example 6f1c7a52-2bd1-4b0e-9a55-0c3f8f3c6b21
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

@@ -670,6 +670,7 @@ export const zConflictProblem = zProblem.and(z.object({
     status: z.literal(409).optional(),
     code: z.enum([
         'idempotency_request_in_flight',
+        'idempotency_response_unavailable',
         'key_revoked',
         'already_rotated',
         'last_admin',
@@ -761,7 +762,9 @@ export const zLimit = z.int().gte(1).lte(100).default(20);
 
 /**
  * Makes the request safe to retry. A replay within 24 hours returns the stored response;
- * the same key with another body is a 422. Keys are scoped to the credential.
+ * the same key with another body is a 422. Keys are scoped to the credential. A response
+ * that showed a secret is not replayed after a server restart (409
+ * `idempotency_response_unavailable`); the request is not run again.
  *
  */
 export const zIdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/);

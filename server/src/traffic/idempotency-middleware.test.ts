@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { validator } from 'hono/validator';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
-import { InMemoryIdempotencyStore } from './idempotency.js';
+import { idempotencyFingerprint, InMemoryIdempotencyStore } from './idempotency.js';
 import { idempotency, isStorableIdempotentStatus } from './idempotency-middleware.js';
 import type { ProblemFactory } from './problem.js';
 
@@ -185,6 +185,21 @@ describe('idempotency middleware', () => {
       request_id: 'req_2',
     });
     expect(calls.create).toBe(1);
+  });
+
+  it('answers 409 idempotency_response_unavailable for a completed request whose response was withheld', async () => {
+    const { app, calls, clock, store } = makeApp();
+    const body = '{"name":"ci-key"}';
+    // What a persistence adapter restores for a response it would not write to disk.
+    const fingerprint = idempotencyFingerprint({ method: 'POST', path: '/things', body });
+    store.restore([{ state: 'withheld', scope: 'key_1', idempotencyKey: KEY['Idempotency-Key'], fingerprint, expiresAtMs: clock.now() + 1000, status: 201 }]);
+
+    const res = await app.request('/things', post(body, KEY));
+    expect(res.status).toBe(409);
+    expect(res.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(await res.json()).toMatchObject({ status: 409, code: 'idempotency_response_unavailable' });
+    expect((await app.request('/things', post('{"name":"other"}', KEY))).status).toBe(422);
+    expect(calls.create).toBeUndefined();
   });
 
   it('answers 422 for the same key on another endpoint', async () => {

@@ -16,6 +16,7 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 export const IDEMPOTENCY_KEY_REUSED_CODE = 'idempotency_key_reused';
 export const IDEMPOTENCY_REQUEST_IN_FLIGHT_CODE = 'idempotency_request_in_flight';
+export const IDEMPOTENCY_RESPONSE_UNAVAILABLE_CODE = 'idempotency_response_unavailable';
 
 /**
  * Response headers worth replaying. Everything else is either per-response (`X-Request-Id`,
@@ -133,6 +134,18 @@ export function idempotency(options: IdempotencyMiddlewareOptions): MiddlewareHa
           detail:
             'A request with this Idempotency-Key is still being processed. Retry after it has completed ' +
             'to receive its response.',
+        });
+      case 'withheld':
+        // A 409 the SDK does not retry: retrying cannot bring the response back, and the request
+        // must not run twice, so the client has to look its result up.
+        return problem(c, {
+          status: 409,
+          code: IDEMPOTENCY_RESPONSE_UNAVAILABLE_CODE,
+          title: 'The response for this idempotency key is no longer available',
+          detail:
+            `A request with this Idempotency-Key already completed (status ${outcome.status}), so it was not run again. ` +
+            'Its response revealed a secret, which the server never writes to disk, and the server has restarted since. ' +
+            'Look up the result instead of retrying under a new key, which would run the request again.',
         });
       case 'proceed':
         break;

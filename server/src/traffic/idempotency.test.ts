@@ -6,7 +6,9 @@ import {
   idempotencyFingerprint,
   InMemoryIdempotencyStore,
   InvalidIdempotencyKeyError,
+  type ReplayableIdempotencyEntry,
   type StoredResponse,
+  type WithheldIdempotencyEntry,
 } from './idempotency.js';
 
 const HOUR = 3_600_000;
@@ -246,6 +248,81 @@ describe('InMemoryIdempotencyStore memory cap', () => {
 
   it('refuses a cap that is not a positive integer', () => {
     expect(() => new InMemoryIdempotencyStore({ maxStoredChars: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('InMemoryIdempotencyStore completed entries (for a persistence adapter)', () => {
+  const withheld = (key: string, expiresAtMs: number): WithheldIdempotencyEntry => ({
+    state: 'withheld',
+    scope: 'key_1',
+    idempotencyKey: key,
+    fingerprint: 'fp',
+    expiresAtMs,
+    status: 201,
+  });
+
+  it('tells onCompleted about each stored response, with the entry it keeps', () => {
+    const noted: ReplayableIdempotencyEntry[] = [];
+    const store = new InMemoryIdempotencyStore({ clock: new ManualClock(), onCompleted: (entry) => noted.push(entry) });
+    store.begin('key_1', 'a', 'fp');
+    store.complete('key_1', 'a', created);
+    store.complete('key_1', 'a', created); // not in flight any more: nothing stored, nothing told
+    expect(noted).toEqual(store.completedEntries());
+    expect(noted).toHaveLength(1);
+    expect(Object.isFrozen(noted[0]) && Object.isFrozen(noted[0]!.response)).toBe(true);
+  });
+
+  it('lists the unexpired completed entries, oldest completion first, without in-flight ones', () => {
+    const { clock, store } = setup();
+    for (const key of ['a', 'b']) store.begin('key_1', key, 'fp');
+    store.complete('key_1', 'b', created);
+    clock.advance(HOUR);
+    store.complete('key_1', 'a', created);
+    store.begin('key_1', 'running', 'fp');
+    expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['b', 'a']);
+    clock.advance(23 * HOUR);
+    expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['a']);
+  });
+
+  it('restores entries as the newest, ignoring expired ones and applying the caps', () => {
+    const { clock, store } = setup({ maxEntries: 2 });
+    const from = setup().store;
+    for (const key of ['a', 'b', 'c']) {
+      from.begin('key_1', key, 'fp');
+      from.complete('key_1', key, created);
+    }
+    store.restore([...from.completedEntries(), withheld('expired', clock.now())]);
+    expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['b', 'c']);
+    expect(store.begin('key_1', 'c', 'fp')).toEqual({ kind: 'replay', response: created });
+    expect(store.storedChars).toBe(2 * created.body.length);
+  });
+
+  it('restores the last entry given under a scope and key, in its place', () => {
+    const { clock, store } = setup();
+    store.restore([withheld('a', clock.now() + HOUR), withheld('b', clock.now() + HOUR), { ...withheld('a', clock.now() + 2 * HOUR), status: 200 }]);
+    expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['b', 'a']);
+    expect(store.begin('key_1', 'a', 'fp')).toEqual({ kind: 'withheld', status: 200 });
+  });
+
+  it('restores only the newest entries whose bodies fit the cap on stored characters', () => {
+    const { store } = setup({ maxStoredChars: 2 * created.body.length + 1 });
+    const from = setup().store;
+    for (const key of ['a', 'b', 'c']) {
+      from.begin('key_1', key, 'fp');
+      from.complete('key_1', key, created);
+    }
+    store.restore(from.completedEntries());
+    expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['b', 'c']);
+  });
+
+  it('answers withheld for a restored withheld entry, mismatch for another request under its key', () => {
+    const { clock, store } = setup();
+    store.restore([withheld('create', clock.now() + HOUR)]);
+    expect(store.begin('key_1', 'create', 'fp')).toEqual({ kind: 'withheld', status: 201 });
+    expect(store.begin('key_1', 'create', 'fp-other').kind).toBe('mismatch');
+    expect(store.storedChars).toBe(0);
+    clock.advance(HOUR);
+    expect(store.begin('key_1', 'create', 'fp').kind).toBe('proceed');
   });
 });
 

@@ -13,6 +13,10 @@ import { deleteWhere, SweepSchedule } from './sweep.js';
  * the request so the same key on a different request is detected (422), and is either in flight
  * (a concurrent duplicate gets 409) or completed (a retry gets the stored response) until it
  * expires, 24 h after completion by default.
+ *
+ * A completed entry may also be *withheld*: the request ran, but its response is not kept. That is
+ * how a persistence adapter restores a response it refused to write to disk (it revealed a secret),
+ * so that a retry after a restart is told so instead of running the request a second time.
  */
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
@@ -68,6 +72,8 @@ export type IdempotencyBeginResult =
   | { readonly kind: 'replay'; readonly response: StoredResponse }
   /** The same request is still being processed by someone else. */
   | { readonly kind: 'in_flight' }
+  /** The same request already completed with `status`, but its response was not kept (see {@link WithheldIdempotencyEntry}). */
+  | { readonly kind: 'withheld'; readonly status: number }
   /** The key was used for a different request (method, path or body). */
   | { readonly kind: 'mismatch' };
 
@@ -81,9 +87,30 @@ export interface IdempotencyStore {
   abandon(scope: string, idempotencyKey: string): Awaitable<void>;
 }
 
-type Entry =
-  | { state: 'in_flight'; fingerprint: string; staleAtMs: number }
-  | { state: 'completed'; fingerprint: string; expiresAtMs: number; response: StoredResponse };
+interface CompletedEntryFields {
+  readonly scope: string;
+  readonly idempotencyKey: string;
+  readonly fingerprint: string;
+  readonly expiresAtMs: number;
+}
+
+/** A completed request whose response is replayed. */
+export interface ReplayableIdempotencyEntry extends CompletedEntryFields {
+  readonly state: 'completed';
+  readonly response: StoredResponse;
+}
+
+/** A completed request whose response is not kept: a retry is neither run again nor answered with it. */
+export interface WithheldIdempotencyEntry extends CompletedEntryFields {
+  readonly state: 'withheld';
+  /** The status the request completed with. */
+  readonly status: number;
+}
+
+/** A completed entry, as the store keeps it and a persistence adapter saves and restores it. */
+export type CompletedIdempotencyEntry = ReplayableIdempotencyEntry | WithheldIdempotencyEntry;
+
+type Entry = { readonly state: 'in_flight'; readonly fingerprint: string; readonly staleAtMs: number } | CompletedIdempotencyEntry;
 
 export interface InMemoryIdempotencyStoreOptions {
   clock?: Clock;
@@ -107,6 +134,11 @@ export interface InMemoryIdempotencyStoreOptions {
   maxStoredChars?: number;
   /** How often (by the injected clock) expired entries are swept during `begin`. Default 60 s. */
   sweepIntervalMs?: number;
+  /**
+   * Told about every response stored by `complete`, synchronously, with the (frozen) entry the
+   * store keeps: a persistence adapter collects them to save later, off the request path.
+   */
+  onCompleted?: (entry: ReplayableIdempotencyEntry) => void;
 }
 
 function assertPositiveInteger(value: number, what: string): void {
@@ -121,6 +153,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   readonly #maxStoredChars: number;
   #storedChars = 0;
   readonly #sweeps: SweepSchedule;
+  readonly #onCompleted: ((entry: ReplayableIdempotencyEntry) => void) | undefined;
   /** Live in-flight entries in the order they began, completed ones in the order they completed: the order eviction takes. */
   readonly #entries = new Map<string, Entry>();
 
@@ -137,10 +170,16 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     assertPositiveInteger(this.#maxStoredChars, 'maxStoredChars');
     assertPositiveInteger(sweepIntervalMs, 'sweepIntervalMs');
     this.#sweeps = new SweepSchedule(sweepIntervalMs);
+    this.#onCompleted = options.onCompleted;
   }
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The cap on entries, in flight and completed. */
+  get maxEntries(): number {
+    return this.#maxEntries;
   }
 
   /** Characters of stored response bodies (what `maxStoredChars` caps). */
@@ -160,6 +199,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       // it gets the definitive 422 rather than a 409 that invites retrying.
       if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
       if (existing.state === 'in_flight') return { kind: 'in_flight' };
+      if (existing.state === 'withheld') return { kind: 'withheld', status: existing.status };
       return { kind: 'replay', response: existing.response };
     }
 
@@ -176,21 +216,61 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     // or overwrite anything.
     if (existing === undefined || existing.state !== 'in_flight') return;
     const nowMs = this.#clock.now();
-    const stored: StoredResponse = Object.freeze({
-      status: response.status,
-      headers: Object.freeze({ ...response.headers }),
-      body: response.body,
-    });
-    // Moved to the end: eviction takes the oldest completed responses first, never the one just stored.
-    this.#entries.delete(id);
-    this.#entries.set(id, {
+    const completed: ReplayableIdempotencyEntry = Object.freeze({
       state: 'completed',
+      scope,
+      idempotencyKey,
       fingerprint: existing.fingerprint,
       expiresAtMs: nowMs + this.#ttlMs,
-      response: stored,
+      response: Object.freeze({
+        status: response.status,
+        headers: Object.freeze({ ...response.headers }),
+        body: response.body,
+      }),
     });
-    this.#storedChars += stored.body.length;
-    this.#evictOverflow(nowMs);
+    // Deleted first: setting a key a Map already holds keeps its old place, and this one is now the newest.
+    this.#entries.delete(id);
+    this.#keep(id, completed, nowMs);
+    this.#onCompleted?.(completed);
+  }
+
+  /**
+   * Puts back completed entries saved earlier, given oldest first, as the newest: under one scope
+   * and key the last one given, and of all the newest that the caps leave room for. Expired ones
+   * are skipped.
+   */
+  restore(entries: readonly CompletedIdempotencyEntry[]): void {
+    const nowMs = this.#clock.now();
+    const kept: Array<[string, CompletedIdempotencyEntry]> = [];
+    const seen = new Set<string>();
+    let chars = 0;
+    // Newest first, choosing what fits before adding anything: adding each entry and evicting the
+    // oldest would delete from the front of the Map, whose iteration then steps over every
+    // deleted slot on each eviction (seconds for a full store).
+    for (let i = entries.length - 1; i >= 0 && kept.length < this.#maxEntries; i -= 1) {
+      const entry = entries[i]!;
+      const id = entryId(entry.scope, entry.idempotencyKey);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (nowMs >= entry.expiresAtMs) continue;
+      chars += storedCharsOf(entry);
+      if (chars > this.#maxStoredChars) break;
+      kept.push([id, entry]);
+    }
+    for (let i = kept.length - 1; i >= 0; i -= 1) {
+      const [id, entry] = kept[i]!;
+      const existing = this.#entries.get(id);
+      if (existing !== undefined) this.#forget(id, existing);
+      this.#keep(id, entry, nowMs);
+    }
+  }
+
+  /** The unexpired completed entries, oldest first: the order eviction takes and `restore` keeps. */
+  completedEntries(): CompletedIdempotencyEntry[] {
+    const nowMs = this.#clock.now();
+    const completed: CompletedIdempotencyEntry[] = [];
+    for (const entry of this.#entries.values()) if (entry.state !== 'in_flight' && nowMs < entry.expiresAtMs) completed.push(entry);
+    return completed;
   }
 
   abandon(scope: string, idempotencyKey: string): void {
@@ -205,9 +285,16 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     this.#sweeps.swept(nowMs);
     return deleteWhere(this.#entries, (entry) => {
       if (!isDead(entry, nowMs)) return false;
-      if (entry.state === 'completed') this.#storedChars -= entry.response.body.length;
+      this.#storedChars -= storedCharsOf(entry);
       return true;
     });
+  }
+
+  /** Adds a completed entry as the newest: eviction takes the oldest first, never the one just kept. */
+  #keep(id: string, entry: CompletedIdempotencyEntry, nowMs: number): void {
+    this.#entries.set(id, entry);
+    this.#storedChars += storedCharsOf(entry);
+    this.#evictOverflow(nowMs);
   }
 
   #evictOverflow(nowMs: number): void {
@@ -215,14 +302,18 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     // them as requests currently running.
     for (const [id, entry] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#storedChars <= this.#maxStoredChars) return;
-      if (entry.state === 'completed' || isDead(entry, nowMs)) this.#forget(id, entry);
+      if (entry.state !== 'in_flight' || isDead(entry, nowMs)) this.#forget(id, entry);
     }
   }
 
   #forget(id: string, entry: Entry): void {
     this.#entries.delete(id);
-    if (entry.state === 'completed') this.#storedChars -= entry.response.body.length;
+    this.#storedChars -= storedCharsOf(entry);
   }
+}
+
+function storedCharsOf(entry: Entry): number {
+  return entry.state === 'completed' ? entry.response.body.length : 0;
 }
 
 function isDead(entry: Entry, nowMs: number): boolean {
