@@ -1,46 +1,83 @@
 /**
- * Everything `npm start` runs, in order: the data folder (lock, records, checkpoints), the event
- * pipeline (audit log, usage counters, alerts), the app, the first admin, the socket. `close()`
- * undoes it in reverse, flushing every buffer.
+ * Everything `npm start` runs, in order: the data folder (lock, records, checkpoints), the saved
+ * idempotent responses, the event pipeline (audit log, usage counters, alerts), the app, the first
+ * admin, the socket. `close()` undoes it in reverse, flushing every buffer.
  */
 import type { BootstrapResult } from './domain/workspaces.js';
 import { bootstrap } from './domain/workspaces.js';
 import { openFileStore } from './data/open.js';
 import type { ServerConfig } from './config.js';
+import { containsSecret } from './audit/redact.js';
 import { openEventPipeline } from './events.js';
 import { listen, type ListenOptions } from './server.js';
 import { systemClock, type Clock } from './traffic/index.js';
+import { PersistentIdempotency } from './traffic/idempotency-persistence.js';
 
 export interface RunningTessera {
   url: string;
   port: number;
   bootstrapped: BootstrapResult | undefined;
+  /** Writes what the background saves would write (idempotent responses, events, last-used times) now. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTessera(config: ServerConfig, clock: Clock = systemClock, configureApp?: ListenOptions['configureApp']): Promise<RunningTessera> {
+export interface StartOptions {
+  /** How often completed idempotent requests are saved (default 5 s): what a crash can lose at most. */
+  idempotencySaveIntervalMs?: number;
+}
+
+export async function startTessera(
+  config: ServerConfig,
+  clock: Clock = systemClock,
+  configureApp?: ListenOptions['configureApp'],
+  options: StartOptions = {},
+): Promise<RunningTessera> {
   const store = await openFileStore(config.dataDir, {
     onFailure: (error) => console.error(`tessera-server: storage failed: ${error.message}`),
     // Nothing is lost (the journal holds every change) and the checkpoint is retried; still, say so.
     onCheckpointError: (error) => console.error(`tessera-server: checkpoint failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
   });
+  let idempotency;
   let pipeline;
   try {
+    // Responses that reveal a secret are saved without it: the same rule as the audit log's redaction.
+    idempotency = await PersistentIdempotency.open(config.dataDir, {
+      clock,
+      containsSecret,
+      ...(options.idempotencySaveIntervalMs === undefined ? {} : { saveIntervalMs: options.idempotencySaveIntervalMs }),
+    });
     pipeline = await openEventPipeline({ dataDir: config.dataDir, store, clock, exportSigningSecret: config.exportSigningSecret });
     const bootstrapped = await bootstrap(store, new Date(clock.now()), config.adminToken);
-    const server = await listen({ store, clock, pipeline, port: config.port, host: config.host, ...(configureApp ? { configureApp } : {}) });
+    const server = await listen({
+      store,
+      clock,
+      pipeline,
+      idempotency: idempotency.store,
+      port: config.port,
+      host: config.host,
+      ...(configureApp ? { configureApp } : {}),
+    });
     return {
       url: server.url,
       port: server.port,
       bootstrapped,
+      flush: async () => {
+        await idempotency!.flush();
+        await pipeline!.flush();
+        await store.flush();
+      },
       close: async () => {
+        // The requests still running complete their idempotency entries before the last save.
         await server.close();
+        await idempotency!.close();
         await pipeline!.close();
         await store.close();
       },
     };
   } catch (error) {
     await pipeline?.close();
+    await idempotency?.close();
     await store.close();
     throw error;
   }
