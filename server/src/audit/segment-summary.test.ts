@@ -42,6 +42,7 @@ describe('segment summary format', () => {
     expect(decoded).toEqual(original);
     expect(decoded!.entries.occurredAtMs).toBeInstanceOf(Float64Array);
     expect(decoded!.entries.targetId).toBeInstanceOf(Int32Array);
+    expect(decoded!.entries.occurredAtMs.buffer).toBe(bytes.buffer); // viewed in place, not copied
   });
 
   it('round-trips a segment without events', () => {
@@ -51,8 +52,10 @@ describe('segment summary format', () => {
 
   it('decodes columns at any alignment in the buffer it is given', () => {
     const bytes = encodeSegmentSummary(summary());
-    const shifted = Buffer.concat([Buffer.alloc(3), bytes]).subarray(3);
-    expect(decodeSegmentSummary(shifted)).toEqual(summary());
+    for (const shift of [1, 3, 4]) {
+      const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).subarray(shift);
+      expect(decodeSegmentSummary(shifted)).toEqual(summary());
+    }
   });
 
   it('rejects a summary cut short anywhere', () => {

@@ -3,8 +3,9 @@
  * opening the log loads them as a few typed arrays instead of parsing every event again.
  *
  * Layout: an 8-byte magic (format version and byte order), the header's length (uint32 LE), a
- * SHA-256 of everything after it, the header (JSON: what is summarized, and the strings), then the
- * columns' raw bytes, one column after another. The columns are written in the machine's byte
+ * SHA-256 of everything after it, the header (JSON: what is summarized, and the strings; padded
+ * with spaces to a multiple of 8 bytes), then the columns' raw bytes, one after another, widest
+ * first, so that each starts aligned for its type. The columns are written in the machine's byte
  * order, which the magic names: a summary from a machine of the other order is not read (and is
  * rewritten). Decoding never throws: anything but an intact summary of this format is `undefined`.
  */
@@ -17,10 +18,12 @@ const MAGIC = Buffer.from(`TAIX1${os.endianness()}\n`, 'latin1');
 const HEADER_LENGTH_BYTES = 4;
 const DIGEST_BYTES = 32;
 const PREFIX_BYTES = MAGIC.length + HEADER_LENGTH_BYTES + DIGEST_BYTES;
+/** The columns start at a multiple of this (the widest element, a float64). */
+const COLUMN_ALIGNMENT = 8;
 
 type ColumnName = Exclude<keyof IndexColumns, 'strings'>;
 type ColumnArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
-type ColumnType = { new (buffer: ArrayBuffer): ColumnArray; readonly BYTES_PER_ELEMENT: number };
+type ColumnType = { new (buffer: ArrayBuffer, byteOffset: number, length: number): ColumnArray; readonly BYTES_PER_ELEMENT: number };
 
 /** The body's columns, in file order. */
 const COLUMNS: ReadonlyArray<readonly [ColumnName, ColumnType]> = [
@@ -59,7 +62,10 @@ interface Header extends Omit<SegmentSummary, 'entries'> {
 export function encodeSegmentSummary(summary: SegmentSummary): Buffer {
   const { entries, ...described } = summary;
   const header: Header = { ...described, count: entries.occurredAtMs.length, strings: entries.strings };
-  const parts: Buffer[] = [Buffer.from(JSON.stringify(header), 'utf8')];
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  // Spaces after the JSON start the columns at a multiple of 8 bytes, so a reader can view them in place.
+  const padding = (COLUMN_ALIGNMENT - ((PREFIX_BYTES + json.length) % COLUMN_ALIGNMENT)) % COLUMN_ALIGNMENT;
+  const parts: Buffer[] = [Buffer.concat([json, Buffer.alloc(padding, ' ')])];
   for (const [name] of COLUMNS) {
     const column = entries[name];
     parts.push(Buffer.from(column.buffer, column.byteOffset, column.byteLength));
@@ -84,13 +90,14 @@ export function decodeSegmentSummary(bytes: Buffer): SegmentSummary | undefined 
   }
   if (!isHeader(header) || bytes.length - headerEnd !== header.count * SUMMARY_BYTES_PER_ENTRY) return undefined;
   const { count, strings, ...described } = header;
+  let body = bytes.subarray(headerEnd);
+  // Typed arrays need aligned memory; a file read whole starts aligned, a slice of a buffer may not.
+  if (body.byteOffset % COLUMN_ALIGNMENT !== 0) body = Buffer.from(body);
   const columns: Partial<Record<ColumnName, ColumnArray>> = {};
-  let at = bytes.byteOffset + headerEnd;
+  let at = body.byteOffset;
   for (const [name, type] of COLUMNS) {
-    const byteLength = count * type.BYTES_PER_ELEMENT;
-    // A copy, so each column is aligned for its type whatever its place in the file.
-    columns[name] = new type(bytes.buffer.slice(at, at + byteLength) as ArrayBuffer);
-    at += byteLength;
+    columns[name] = new type(body.buffer as ArrayBuffer, at, count);
+    at += count * type.BYTES_PER_ELEMENT;
   }
   const entries = { strings, ...columns } as IndexColumns;
   return entriesAreWellFormed(entries, header.segmentBytes) ? { ...described, entries } : undefined;
