@@ -13,6 +13,10 @@
  *   listed at once.
  * - The list query runs on the index (see {@link WorkspaceIndex}); only the page's events are read
  *   from disk. Exports and integrity checks stream the segment files in constant memory.
+ * - Each complete segment gets a summary beside it (`<segment>.idx`, its index entries as
+ *   columns; see summary-files.ts), written in the background, so that opening loads a few typed
+ *   arrays per segment instead of parsing every event. A summary that does not match its segment
+ *   is ignored: the segment is read, and summarized again.
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,6 +38,8 @@ import { exportEncoder, PRODUCT_VERSION } from './formats.js';
 import { computeEventHash, sealEvent, ZERO_HASH } from './hash.js';
 import { redactSecrets, redactString, type RedactionCounter } from './redact.js';
 import { readRange } from './segment-lines.js';
+import type { SegmentSummary } from './segment-summary.js';
+import { readSegmentSummary, removeSegmentSummary, writeSegmentSummary } from './summary-files.js';
 import {
   auditEventTypeCode,
   type AuditEvent,
@@ -415,6 +421,12 @@ abstract class AuditLogCore<W extends WorkspaceBase> implements AuditLogApi {
 const NEWLINE_BUFFER = Buffer.from('\n');
 const EMPTY = new Uint8Array(0);
 
+/** A segment goes with its summary; the summary first, so a summary never outlives its segment. */
+async function removeSegment(segment: SegmentInfo): Promise<void> {
+  await removeSegmentSummary(segment.path);
+  await rm(segment.path, { force: true });
+}
+
 // ------------------------------------------------------------------------------------------------
 // In memory
 
@@ -539,8 +551,14 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
   #failure: AuditLogFailedError | undefined;
   #maintaining: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  /** Lines skipped while loading (unparseable, or torn by a crash). */
-  readonly loadReport: { events: number; skippedLines: number; tornTails: number; workspaces: number };
+  /** Summaries of complete segments being written, one after another, off the hot path. */
+  #summaryWrites: Promise<void> = Promise.resolve();
+  /**
+   * What opening found: events, lines skipped (unparseable, or torn by a crash; for a segment
+   * loaded from its summary, what reading it did skip), and how many segments were loaded from
+   * their summaries or had to be read line by line.
+   */
+  readonly loadReport: { events: number; skippedLines: number; tornTails: number; workspaces: number; summarizedSegments: number; readSegments: number };
 
   private constructor(dataDir: string, chain: Checkpoint<ChainState>, options: AuditLogOptions) {
     super(options);
@@ -550,7 +568,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     this.#segmentMaxBytes = options.segmentMaxBytes ?? 16 * 1024 * 1024;
     this.#segmentMaxAgeMs = options.segmentMaxAgeMs ?? DAY_MS;
     this.#fsyncIntervalMs = options.fsyncIntervalMs ?? 1000;
-    this.loadReport = { events: 0, skippedLines: 0, tornTails: 0, workspaces: 0 };
+    this.loadReport = { events: 0, skippedLines: 0, tornTails: 0, workspaces: 0, summarizedSegments: 0, readSegments: 0 };
     const maintenance = options.maintenanceIntervalMs ?? 1000;
     if (maintenance > 0) {
       const timer = setInterval(() => void this.maintain().catch((error: unknown) => this.#report(error)), maintenance);
@@ -566,8 +584,10 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
   }
 
   /**
-   * Open the audit log in `<dataDir>/audit`, loading every workspace's index from its segments
-   * (about 1–2 s per million events). The caller holds the data-folder lock.
+   * Open the audit log in `<dataDir>/audit`, loading every workspace's index: from the summary of
+   * each complete segment (a few tenths of a second per million events), or by reading the
+   * segments that have none yet (about 5 s per million), whose summaries are then written in the
+   * background. The caller holds the data-folder lock.
    */
   static async open(dataDir: string, options: AuditLogOptions = {}): Promise<AuditLog> {
     const auditDir = path.join(dataDir, AUDIT_DIR);
@@ -648,6 +668,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
         clock: () => new Date(this.clock.now()),
         onError: (error) => this.#fail(error),
         onWritten: (segment, offset, lines) => this.#located(state, segment, offset, lines),
+        onSealed: (segment) => this.#summarize(state, segment, { segmentBytes: segment.size, skippedLines: 0, tornTailBytes: 0 }),
       });
       // Synchronously: queued events go first, in order, then the log takes new ones directly.
       for (const line of state.queue) log.appendJson(line);
@@ -699,35 +720,76 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
       const segments = await this.#segmentsOf(state, true);
       for (const segment of segments) {
         state.segmentNames.set(segment.sequence, segment.name);
-        const reader = readLineBatches(segment.path);
-        let result = await reader.next();
-        while (!result.done) {
-          for (const line of result.value) {
-            let event: AuditEvent;
-            try {
-              event = JSON.parse(line.bytes.toString('utf8')) as AuditEvent;
-            } catch {
-              this.loadReport.skippedLines += 1;
-              continue;
-            }
-            const typeCode = auditEventTypeCode(event?.type);
-            const occurredAtMs = Date.parse(event?.occurred_at);
-            if (typeCode === undefined || Number.isNaN(occurredAtMs) || typeof event.id !== 'string' || typeof event.hash !== 'string' || !event.actor) {
-              this.loadReport.skippedLines += 1;
-              continue;
-            }
-            state.index.add(indexFieldsOf(event, typeCode, occurredAtMs), { segment: segment.sequence, offset: line.offset, length: line.bytes.length });
-            state.headHash = event.hash;
-            state.headId = event.id;
-            this.loadReport.events += 1;
-          }
-          result = await reader.next();
-        }
-        if (result.value.trailingBytes > 0) this.loadReport.tornTails += 1;
+        const summary = await readSegmentSummary(segment);
+        if (summary) this.#loadSummary(state, segment, summary);
+        else await this.#loadSegment(state, segment);
       }
       state.pendingOrdinal = state.index.nextOrdinal;
     }
     this.loadReport.workspaces = names.length;
+  }
+
+  #loadSummary(state: FileWorkspace, segment: SegmentInfo, summary: SegmentSummary): void {
+    state.index.addSegmentColumns(summary.entries, segment.sequence);
+    if (summary.lastEvent) {
+      state.headHash = summary.lastEvent.hash;
+      state.headId = summary.lastEvent.id;
+    }
+    this.loadReport.events += summary.entries.occurredAtMs.length;
+    this.loadReport.skippedLines += summary.skippedLines;
+    if (summary.tornTailBytes > 0) this.loadReport.tornTails += 1;
+    this.loadReport.summarizedSegments += 1;
+  }
+
+  /** Read a segment event by event; it is complete (a new process never appends to it), so summarize it. */
+  async #loadSegment(state: FileWorkspace, segment: SegmentInfo): Promise<void> {
+    let skippedLines = 0;
+    const reader = readLineBatches(segment.path);
+    let result = await reader.next();
+    while (!result.done) {
+      for (const line of result.value) {
+        let event: AuditEvent;
+        try {
+          event = JSON.parse(line.bytes.toString('utf8')) as AuditEvent;
+        } catch {
+          skippedLines += 1;
+          continue;
+        }
+        const typeCode = auditEventTypeCode(event?.type);
+        const occurredAtMs = Date.parse(event?.occurred_at);
+        if (typeCode === undefined || Number.isNaN(occurredAtMs) || typeof event.id !== 'string' || typeof event.hash !== 'string' || !event.actor) {
+          skippedLines += 1;
+          continue;
+        }
+        state.index.add(indexFieldsOf(event, typeCode, occurredAtMs), { segment: segment.sequence, offset: line.offset, length: line.bytes.length });
+        state.headHash = event.hash;
+        state.headId = event.id;
+        this.loadReport.events += 1;
+      }
+      result = await reader.next();
+    }
+    const { trailingBytes, bytes } = result.value;
+    this.loadReport.skippedLines += skippedLines;
+    if (trailingBytes > 0) this.loadReport.tornTails += 1;
+    this.loadReport.readSegments += 1;
+    this.#summarize(state, segment, { segmentBytes: bytes, skippedLines, tornTailBytes: trailingBytes });
+  }
+
+  /**
+   * Queue writing the summary of a complete segment from the index. Not after a failure (the
+   * index may then disagree with what was written), nor once a prune dropped part of the
+   * segment's entries from the index: such a segment is read at the next open instead, as is one
+   * whose summary cannot be written (that is reported).
+   */
+  #summarize(state: FileWorkspace, segment: WrittenSegment, facts: Pick<SegmentSummary, 'segmentBytes' | 'skippedLines' | 'tornTailBytes'>): void {
+    if (this.#failure) return;
+    const segmentPath = path.join(state.dir, segment.name);
+    this.#summaryWrites = this.#summaryWrites
+      .then(async () => {
+        const entries = state.index.segmentColumns(segment.sequence);
+        if (entries) await writeSegmentSummary(segmentPath, { ...facts, entries });
+      })
+      .catch((error: unknown) => this.#report(error));
   }
 
   /** The append log wrote the next pending lines: index where they are, and let them leave memory. */
@@ -883,7 +945,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     const doomed = new Set(pruning);
     if (cleanup) {
       // A prune was interrupted after anchoring the new start: finish it.
-      for (const segment of segments) if (doomed.has(segment.name)) await rm(segment.path, { force: true });
+      for (const segment of segments) if (doomed.has(segment.name)) await removeSegment(segment);
       await fsyncDirectory(state.dir);
       this.#chain.update((chain) => {
         const anchor = chain.workspaces[state.id];
@@ -936,13 +998,16 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
         firstPrevHash = lastPrunedHash; // the chain continues from the last pruned event's hash
       }
       const names = doomed.map((segment) => segment.name);
+      // No summary may be written for a doomed segment once it is gone (the newest one's, if the
+      // log was just retired, is queued): let the queue drain first.
+      await this.#summaryWrites;
       this.#chain.update((chain) => {
         chain.workspaces[state.id] = { first_prev_hash: firstPrevHash, head: everything ? null : (anchor?.head ?? null), pruning: names };
       });
       await this.#chain.flush();
       const removedEvents = state.index.dropBefore(keptOrdinal);
       for (const segment of doomed) {
-        await rm(segment.path, { force: true });
+        await removeSegment(segment);
         state.segmentNames.delete(segment.sequence);
       }
       await fsyncDirectory(state.dir);
@@ -987,6 +1052,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
           await state.log?.close().catch((error: unknown) => this.#report(error));
           state.log = undefined;
         }
+        await this.#summaryWrites;
         await this.#chain.close();
       }
     })();

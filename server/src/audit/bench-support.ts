@@ -222,10 +222,15 @@ export interface AuditQueryBench {
   events: number;
   /** Writing the synthetic segments (not part of the product's cost). */
   generateMs: number;
-  /** Opening the log: reading every segment and building the index. */
+  /**
+   * The first open: no segment has a summary yet, so every event is read and parsed (and the
+   * summaries are written, in the background, before that log closes).
+   */
+  firstLoadMs: number;
+  /** Opening the log again, as a restarted server does: from the segments' summaries. */
   loadMs: number;
   indexBytes: number;
-  /** First page through `AuditLog.list()` (index scan + reading the page from disk). */
+  /** First page through `AuditLog.list()` (index scan + reading the page from disk), on the reopened log. */
   queries: QueryTiming[];
 }
 
@@ -241,9 +246,14 @@ export async function benchAuditQuery(options: { events?: number; limit?: number
     await writeSyntheticAuditData(dataDir, events);
     const generateMs = performance.now() - g0;
     const clock = new ManualClock(Date.UTC(2026, 0, 1) + events * 1000);
-    const l0 = performance.now();
-    const log = await AuditLog.open(dataDir, { clock, maintenanceIntervalMs: 0, pruneIntervalMs: 0 });
-    const loadMs = performance.now() - l0;
+    const timedOpen = async (): Promise<{ log: AuditLog; ms: number }> => {
+      const start = performance.now();
+      const log = await AuditLog.open(dataDir, { clock, maintenanceIntervalMs: 0, pruneIntervalMs: 0 });
+      return { log, ms: performance.now() - start };
+    };
+    const first = await timedOpen();
+    await first.log.close();
+    const { log, ms: loadMs } = await timedOpen();
     try {
       const queries: QueryTiming[] = [];
       for (const { name, filters } of benchFilters()) {
@@ -257,7 +267,7 @@ export async function benchAuditQuery(options: { events?: number; limit?: number
         }
         queries.push({ name, ms: median(runs), returned });
       }
-      return { events, generateMs, loadMs, indexBytes: log.stats().indexBytes, queries };
+      return { events, generateMs, firstLoadMs: first.ms, loadMs, indexBytes: log.stats().indexBytes, queries };
     } finally {
       await log.close();
     }
