@@ -200,6 +200,24 @@ describe('InMemoryIdempotencyStore', () => {
     // 'done-1' was the oldest completed entry: it is gone, so the request would run again.
     expect(store.begin('key_1', 'done-1', 'fp').kind).toBe('proceed');
   });
+
+  it('once over a large cap, drops a thousandth more, so a full store does not evict on every completion', () => {
+    const { store } = setup({ maxEntries: 5_000 });
+    const fill = (from: number, to: number) => {
+      for (let n = from; n < to; n++) {
+        store.begin('key_1', `k-${n}`, 'fp');
+        store.complete('key_1', `k-${n}`, created);
+      }
+    };
+    fill(0, 5_000);
+    expect(store.size).toBe(5_000);
+    fill(5_000, 5_001);
+    expect(store.size).toBe(4_995);
+    expect(store.begin('key_1', 'k-5', 'fp').kind).toBe('proceed'); // the six oldest went
+    expect(store.begin('key_1', 'k-6', 'fp').kind).toBe('replay');
+    fill(5_001, 5_005);
+    expect(store.size).toBe(5_000); // k-5's new in-flight entry included: no eviction until the cap is passed again
+  });
 });
 
 describe('InMemoryIdempotencyStore memory cap', () => {

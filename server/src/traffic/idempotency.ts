@@ -119,8 +119,9 @@ export interface InMemoryIdempotencyStoreOptions {
   /** After how long an in-flight entry is treated as abandoned. Default 5 min. */
   inFlightTimeoutMs?: number;
   /**
-   * Cap on entries. When exceeded, the oldest completed (or dead) entries are dropped, so a very
-   * old response may stop being replayed early; live in-flight entries are never dropped, since
+   * Cap on entries. When exceeded, the oldest completed (or dead) entries are dropped, down to a
+   * thousandth below the cap, so a very old response may stop being replayed early; live
+   * in-flight entries are never dropped, since
    * that would let a concurrent duplicate through (they are bounded by concurrency and the
    * in-flight timeout). Default 100 000.
    */
@@ -298,13 +299,20 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   #evictOverflow(nowMs: number): void {
+    if (this.#entries.size <= this.#maxEntries && this.#storedChars <= this.#maxStoredChars) return;
+    // Once over a cap, go a thousandth below it: entries leave from the Map's front, where V8 keeps
+    // the deleted slots until it rehashes, and walking them on every completion of a full store cost
+    // 13–41 µs each (2.5–4 µs with this slack).
+    const entriesTarget = this.#maxEntries - Math.floor(this.#maxEntries / 1000);
+    const charsTarget = this.#maxStoredChars - Math.floor(this.#maxStoredChars / 1000);
     // Oldest first. Skipping live in-flight entries keeps this cheap: there are only as many of
     // them as requests currently running.
     for (const [id, entry] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && this.#storedChars <= this.#maxStoredChars) return;
+      if (this.#entries.size <= entriesTarget && this.#storedChars <= charsTarget) return;
       if (entry.state !== 'in_flight' || isDead(entry, nowMs)) this.#forget(id, entry);
     }
   }
+
 
   #forget(id: string, entry: Entry): void {
     this.#entries.delete(id);
