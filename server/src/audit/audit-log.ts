@@ -39,7 +39,7 @@ import { computeEventHash, sealEvent, ZERO_HASH } from './hash.js';
 import { redactSecrets, redactString, type RedactionCounter } from './redact.js';
 import { readRange } from './segment-lines.js';
 import type { SegmentSummary } from './segment-summary.js';
-import { readSegmentSummary, removeSegmentSummary, writeSegmentSummary } from './summary-files.js';
+import { readSegmentSummaries, removeSegmentSummary, writeSegmentSummary } from './summary-files.js';
 import {
   auditEventTypeCode,
   type AuditEvent,
@@ -718,9 +718,8 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
       const state = this.createWorkspace(id);
       this.workspaces.set(id, state);
       const segments = await this.#segmentsOf(state, true);
-      for (const segment of segments) {
+      for await (const { segment, summary } of readSegmentSummaries(segments)) {
         state.segmentNames.set(segment.sequence, segment.name);
-        const summary = await readSegmentSummary(segment);
         if (summary) this.#loadSummary(state, segment, summary);
         else await this.#loadSegment(state, segment);
       }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { listSegments, segmentName, type SegmentInfo } from '../storage/append-log.js';
 import { useTempDir } from '../storage/test-support.js';
 import { decodeSegmentSummary } from './segment-summary.js';
-import { readSegmentSummary, removeSegmentSummary, summaryPathOf, writeSegmentSummary } from './summary-files.js';
+import { readSegmentSummaries, readSegmentSummary, removeSegmentSummary, summaryPathOf, writeSegmentSummary } from './summary-files.js';
 import type { IndexColumns } from './workspace-index.js';
 
 const tempDir = useTempDir('tessera-summary-');
@@ -12,9 +12,9 @@ const tempDir = useTempDir('tessera-summary-');
 const LINES = [0, 1, 2].map((i) => JSON.stringify({ id: `evt_${i}`, type: 'api_key.used', hash: `h${i}` }));
 
 /** A segment of three event lines and the index columns of its first `count` events. */
-async function segmentWithEvents(count = 3): Promise<{ segment: SegmentInfo; entries: IndexColumns; bytes: number }> {
+async function segmentWithEvents(count = 3, sequence = 1): Promise<{ segment: SegmentInfo; entries: IndexColumns; bytes: number }> {
   const dir = tempDir();
-  const name = segmentName(1, new Date(Date.UTC(2026, 0, 1)));
+  const name = segmentName(sequence, new Date(Date.UTC(2026, 0, 1)));
   const text = LINES.map((line) => `${line}\n`).join('');
   await writeFile(path.join(dir, name), text);
   const offsets = LINES.slice(0, count).map((_, i) => LINES.slice(0, i).reduce((sum, line) => sum + line.length + 1, 0));
@@ -31,7 +31,7 @@ async function segmentWithEvents(count = 3): Promise<{ segment: SegmentInfo; ent
     offset: Float64Array.from(offsets),
     length: Uint32Array.from(LINES.slice(0, count).map((line) => line.length)),
   };
-  const [segment] = await listSegments(dir);
+  const segment = (await listSegments(dir)).find((candidate) => candidate.name === name);
   return { segment: segment!, entries, bytes: Buffer.byteLength(text) };
 }
 
@@ -98,6 +98,18 @@ describe('segment summary files', () => {
 
     await rm(segment.path);
     expect(await readSegmentSummary(segment)).toBeUndefined();
+  });
+
+  it('reads the summaries of many segments ahead, handing them out in order', async () => {
+    const segments: SegmentInfo[] = [];
+    for (let sequence = 1; sequence <= 9; sequence += 1) {
+      const { segment, entries, bytes } = await segmentWithEvents(3, sequence);
+      if (sequence % 3 !== 0) await writeSegmentSummary(segment.path, { segmentBytes: bytes, skippedLines: sequence, tornTailBytes: 0, entries });
+      segments.push(segment);
+    }
+    const seen: Array<[string, number | undefined]> = [];
+    for await (const { segment, summary } of readSegmentSummaries(segments, 3)) seen.push([segment.name, summary?.skippedLines]);
+    expect(seen).toEqual(segments.map((segment) => [segment.name, segment.sequence % 3 === 0 ? undefined : segment.sequence]));
   });
 
   it('removes a summary, and removing a missing one is no error', async () => {

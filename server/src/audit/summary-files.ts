@@ -53,6 +53,22 @@ export async function readSegmentSummary(segment: SegmentInfo): Promise<SegmentS
 }
 
 /**
+ * {@link readSegmentSummary} of each segment, in order, reading up to `ahead` of them while the
+ * caller handles the current one, so the disk works while the index fills.
+ */
+export async function* readSegmentSummaries(
+  segments: readonly SegmentInfo[],
+  ahead = 4,
+): AsyncGenerator<{ segment: SegmentInfo; summary: SegmentSummary | undefined }, void, undefined> {
+  const reading: Array<Promise<SegmentSummary | undefined>> = [];
+  let next = 0;
+  for (const segment of segments) {
+    while (next < segments.length && reading.length < ahead) reading.push(readSegmentSummary(segments[next++]!));
+    yield { segment, summary: await reading.shift()! };
+  }
+}
+
+/**
  * Write the summary of a complete segment (atomically, replacing any older one). `entries` are the
  * segment's index entries; the last event's id and hash are read back from the segment itself.
  */
