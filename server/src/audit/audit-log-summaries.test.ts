@@ -250,6 +250,16 @@ describe('audit log segment summaries', () => {
     expect(await readdir(workspaceDir())).not.toContain(leftover);
   });
 
+  it('fails to open on a segment it cannot read, without waiting for summaries that will never be written', async () => {
+    await writtenLog();
+    for (const log of opened.splice(0)) await log.close();
+    const { segments } = await filesOf();
+    await rm(path.join(workspaceDir(), `${segments[0]}.idx`));
+    await rm(path.join(workspaceDir(), segments[1]!));
+    await mkdir(path.join(workspaceDir(), segments[1]!)); // listed as a segment, unreadable as one
+    await expect(AuditLog.open(tempDir(), { maintenanceIntervalMs: 0, pruneIntervalMs: 0 })).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+
   it('reports a summary it cannot write and keeps going; the next open reads that segment', async () => {
     const errors: Error[] = [];
     const log = await openLog(tempDir(), { onError: (error) => errors.push(error) });

@@ -551,8 +551,12 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
   #failure: AuditLogFailedError | undefined;
   #maintaining: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  /** Summaries of complete segments being written, one after another, off the hot path. */
-  #summaryWrites: Promise<void> = Promise.resolve();
+  /**
+   * Summaries of complete segments being written, one after another, off the hot path; not before
+   * the log is open, so that they do not slow down reading the segments that have none.
+   */
+  #summaryWrites: Promise<void>;
+  #startSummaryWrites: () => void = () => undefined;
   /**
    * What opening found: events, lines skipped (unparseable, or torn by a crash; for a segment
    * loaded from its summary, what reading it did skip), and how many segments were loaded from
@@ -569,6 +573,9 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     this.#segmentMaxAgeMs = options.segmentMaxAgeMs ?? DAY_MS;
     this.#fsyncIntervalMs = options.fsyncIntervalMs ?? 1000;
     this.loadReport = { events: 0, skippedLines: 0, tornTails: 0, workspaces: 0, summarizedSegments: 0, readSegments: 0 };
+    this.#summaryWrites = new Promise((resolve) => {
+      this.#startSummaryWrites = resolve;
+    });
     const maintenance = options.maintenanceIntervalMs ?? 1000;
     if (maintenance > 0) {
       const timer = setInterval(() => void this.maintain().catch((error: unknown) => this.#report(error)), maintenance);
@@ -601,7 +608,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     });
     const log = new AuditLog(dataDir, chain, options);
     try {
-      await log.#load();
+      await log.#load().finally(() => log.#startSummaryWrites());
     } catch (error) {
       await log.close().catch(() => undefined);
       throw error;
