@@ -9,7 +9,7 @@ import { removeLeftoverTempFiles, writeFileDurably, type SegmentInfo } from '../
 import { readRange } from './segment-lines.js';
 import { decodeSegmentSummary, encodeSegmentSummary, type SegmentSummary } from './segment-summary.js';
 
-export const SUMMARY_SUFFIX = '.idx';
+const SUMMARY_SUFFIX = '.idx';
 
 export function summaryPathOf(segmentPath: string): string {
   return `${segmentPath}${SUMMARY_SUFFIX}`;
