@@ -2,13 +2,18 @@
  * Everything `npm start` runs, in order: the data folder (lock, records, checkpoints), the saved
  * idempotent responses, the event pipeline (audit log, usage counters, alerts), the app, the first
  * admin, the socket. `close()` undoes it in reverse, flushing every buffer.
+ *
+ * `close()`, `flush()` and a failed start run every part's step even when an earlier one fails (a
+ * failed idempotency save must not leave last-used times unsaved and the folder locked), then
+ * throw: a single failure as it is, several as one AggregateError (see run-each.ts).
  */
 import type { BootstrapResult } from './domain/workspaces.js';
 import { bootstrap } from './domain/workspaces.js';
 import { openFileStore } from './data/open.js';
 import type { ServerConfig } from './config.js';
 import { containsSecret } from './audit/redact.js';
-import { openEventPipeline } from './events.js';
+import { openEventPipeline, type EventPipeline } from './events.js';
+import { failuresOf, runEach, together } from './run-each.js';
 import { listen, type ListenOptions } from './server.js';
 import { systemClock, type Clock } from './traffic/index.js';
 import { PersistentIdempotency } from './traffic/idempotency-persistence.js';
@@ -38,8 +43,8 @@ export async function startTessera(
     // Nothing is lost (the journal holds every change) and the checkpoint is retried; still, say so.
     onCheckpointError: (error) => console.error(`tessera-server: checkpoint failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
   });
-  let idempotency;
-  let pipeline;
+  let idempotency: PersistentIdempotency | undefined;
+  let pipeline: EventPipeline | undefined;
   try {
     // Responses that reveal a secret are saved without it: the same rule as the audit log's redaction.
     idempotency = await PersistentIdempotency.open(config.dataDir, {
@@ -62,23 +67,18 @@ export async function startTessera(
       url: server.url,
       port: server.port,
       bootstrapped,
-      flush: async () => {
-        await idempotency!.flush();
-        await pipeline!.flush();
-        await store.flush();
-      },
-      close: async () => {
-        // The requests still running complete their idempotency entries before the last save.
-        await server.close();
-        await idempotency!.close();
-        await pipeline!.close();
-        await store.close();
-      },
+      flush: () => runEach('flushing the server', [() => idempotency!.flush(), () => pipeline!.flush(), () => store.flush()]),
+      close: () =>
+        runEach('stopping the server', [
+          // The requests still running complete their idempotency entries before the last save.
+          () => server.close(),
+          () => idempotency!.close(),
+          () => pipeline!.close(),
+          () => store.close(),
+        ]),
     };
   } catch (error) {
-    await pipeline?.close();
-    await idempotency?.close();
-    await store.close();
-    throw error;
+    const closing = await failuresOf([() => pipeline?.close(), () => idempotency?.close(), () => store.close()]);
+    throw together([error, ...closing], 'starting the server');
   }
 }

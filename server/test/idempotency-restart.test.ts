@@ -3,14 +3,15 @@
  * after a graceful stop, after a crash (the folder copied as it is, without stopping), with
  * expired entries, and with responses that revealed a secret, which must never reach the disk.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { specValidator } from '@tessera/spec';
+import { LAST_USED_FILE_NAME } from '../src/data/open.js';
 import { startTessera, type RunningTessera } from '../src/runtime.js';
 import { DATA_DIR_LOCK_NAME } from '../src/storage/data-dir-lock.js';
-import { IDEMPOTENCY_SNAPSHOT_FILE_NAME } from '../src/traffic/idempotency-files.js';
+import { IDEMPOTENCY_LOG_FILE_NAME, IDEMPOTENCY_SNAPSHOT_FILE_NAME } from '../src/traffic/idempotency-files.js';
 import { ManualClock } from '../src/traffic/index.js';
 import { T0 } from './harness.js';
 
@@ -241,5 +242,38 @@ describe('idempotent replays across a restart', () => {
     const aside = names.find((name) => name.startsWith(`${IDEMPOTENCY_SNAPSHOT_FILE_NAME}.corrupt-`));
     expect(aside).toBeDefined();
     expect(await readFile(join(dir, aside!), 'utf8')).toBe(damaged);
+  });
+});
+
+describe('stopping when the last idempotency save fails', () => {
+  /** A log past the 1 MiB at which the next save is a compaction: a new snapshot, which a folder in its place makes fail. */
+  async function writeLogDueForCompaction(dir: string): Promise<void> {
+    const expiresAt = new Date(T0 + HOUR).toISOString();
+    const body = JSON.stringify('x'.repeat(64 * 1024));
+    const records = Array.from({ length: 17 }, (_, i) =>
+      JSON.stringify({ seq: i + 1, scope: 'member:mem_seed', key: `seed-${i}`, fingerprint: 'fp', expires_at: expiresAt, status: 201, headers: {}, body }),
+    );
+    await writeFile(join(dir, IDEMPOTENCY_LOG_FILE_NAME), `${records.join('\n')}\n`);
+  }
+
+  it('flush and stop still save the rest (last-used times) and release the data folder, then report the failure', async () => {
+    const dir = await tempDir('tessera-idem-stop-fails-');
+    await writeLogDueForCompaction(dir);
+    const { server, ws, admin } = await firstStart(dir);
+    const keysPath = `/v1/workspaces/${ws}/api-keys`;
+    const created = await call(server, admin, keysPath, { name: 'CI Pipeline', scopes: ['api_keys.read'] });
+    expect((await call(server, created.body.key, keysPath, undefined, undefined, 'GET')).status).toBe(200);
+    expect((await call(server, admin, `/v1/workspaces/${ws}/roles`, ROLE, 'role-1')).status).toBe(201);
+    await mkdir(join(dir, IDEMPOTENCY_SNAPSHOT_FILE_NAME));
+
+    await expect(server.flush()).rejects.toThrow(/EISDIR/);
+    expect(await readFile(join(dir, LAST_USED_FILE_NAME), 'utf8')).toContain(created.body.id);
+    await expect(stop(server)).rejects.toThrow(/EISDIR/);
+
+    await rm(join(dir, IDEMPOTENCY_SNAPSHOT_FILE_NAME), { recursive: true });
+    // Starting again on the folder at all shows its lock was released.
+    const restarted = await start(dir);
+    const key = await call(restarted, admin, `${keysPath}/${created.body.id}`, undefined, undefined, 'GET');
+    expect(key.body.last_used_at).toBe(new Date(T0).toISOString());
   });
 });
