@@ -65,7 +65,8 @@ export async function extraBenchmarks({ url, seeded }: { url: string; seeded: Se
 
   lines.push('', `## Audit log (${fmt(AUDIT_EVENTS)} events)`);
   const query = await benchAuditQuery({ events: AUDIT_EVENTS });
-  lines.push(`opening the log (read every segment, build the index): ${fmt(query.loadMs)} ms; index ${fmt(query.indexBytes / 1_048_576, 1)} MB`);
+  lines.push(`opening the log the first time (read every segment, build the index): ${fmt(query.firstLoadMs)} ms`);
+  lines.push(`opening it again, as a restarted server does (from the segment summaries): ${fmt(query.loadMs)} ms; index ${fmt(query.indexBytes / 1_048_576, 1)} MB`);
   for (const q of query.queries) lines.push(`first page, ${q.name}: ${fmt(q.ms, 2)} ms (${q.returned} events; target < 100: ${q.ms < 100 ? 'met' : 'MISSED'})`);
   const exported = await benchAuditExport({ events: AUDIT_EVENTS, format: 'csv' });
   const growth = exported.peakRssGrowthMb;

@@ -885,7 +885,7 @@ export interface components {
             require_expiry: boolean;
             /** @description When false (the default), only members can create, rotate, disable, enable or revoke keys. */
             api_keys_can_manage_keys: boolean;
-            /** @description Audit events older than this are pruned. */
+            /** @description Audit events older than this are deleted, a whole segment of the log at a time: an event may outlive it by up to a day. */
             audit_retention_days: number;
         };
         WorkspaceSettingsUpdate: {

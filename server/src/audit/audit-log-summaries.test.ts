@@ -320,7 +320,7 @@ describe('audit log segment summaries', () => {
     expect(await filesOf()).toEqual({ segments: [], summaries: [] });
   });
 
-  it('does not summarize a segment part of which retention dropped from the index', async () => {
+  it('summarizes a segment retention kept whole, its events older than the cutoff included', async () => {
     const clock = new ManualClock(START);
     const log = await openLog(tempDir(), { clock, segmentMaxAgeMs: DAY, retentionDays: () => 30 });
     const recordAt = (day: number) => log.record(sampleEvent({ occurred_at: new Date(START + day * DAY).toISOString(), details: { day } }));
@@ -332,16 +332,16 @@ describe('audit log segment summaries', () => {
     recordAt(40);
     await log.flush();
     clock.set(START + 45 * DAY);
-    expect((await log.prune()).workspaces[0]).toMatchObject({ removed_segments: [expect.any(String)], removed_events: 2 });
+    expect((await log.prune()).workspaces[0]).toMatchObject({ removed_segments: [expect.any(String)], removed_events: 1 });
+    expect(log.count(WS)).toBe(2);
     await closeLog(log);
     const { segments } = await filesOf();
-    expect(await filesOf()).toEqual({ segments, summaries: [] });
+    expect(segments).toHaveLength(1);
+    expect(await filesOf()).toEqual({ segments, summaries: [`${segments[0]}.idx`] });
 
-    // What a full read gives: the late event is still in its segment.
     const reopened = await openLog(tempDir(), { clock });
-    expect(reopened.loadReport).toMatchObject({ events: 2, readSegments: 1 });
-    await closeLog(reopened);
-    expect((await openLog(tempDir(), { clock })).loadReport).toMatchObject({ events: 2, summarizedSegments: 1, readSegments: 0 });
+    expect(reopened.loadReport).toMatchObject({ events: 2, summarizedSegments: 1, readSegments: 0 });
+    expect(reopened.count(WS)).toBe(2);
   });
 
   it('finishes an interrupted prune at open, summaries included', async () => {

@@ -458,6 +458,31 @@ describe('retention', () => {
     expect((await reopened.verifyIntegrity(WS)).intact).toBe(false);
   });
 
+  it('prunes whole segments only: a kept segment keeps its events older than the cutoff, and the chain verifies', async () => {
+    const clock = new ManualClock(START);
+    // Segments rotate by size here (about two events each), so one holds events on both sides of the cutoff.
+    const options = { segmentMaxAgeMs: 1000 * DAY, segmentMaxBytes: 1500, retentionDays: () => 30 };
+    const log = await fileLog(clock, options);
+    for (const day of [0, 1, 5, 20, 21, 40]) {
+      clock.set(START + day * DAY);
+      log.record(sampleEvent({ occurred_at: new Date(clock.now()).toISOString(), details: { day } }));
+      await log.flush();
+    }
+    const days = async (files: string[]) =>
+      Promise.all(files.map(async (file) => (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((line) => (JSON.parse(line) as AuditEvent).details.day)));
+    expect(await days(await segmentFiles())).toEqual([[0, 1], [5, 20], [21, 40]]);
+
+    clock.set(START + 45 * DAY); // the cutoff is day 15, inside the second segment
+    const report = await log.prune();
+    expect(report.workspaces[0]).toMatchObject({ removed_events: 2, removed_segments: [expect.stringMatching(/^000001-/)] });
+    expect((await all(log)).map((e) => e.details.day)).toEqual([40, 21, 20, 5]);
+    expect(await log.verifyIntegrity(WS)).toMatchObject({ intact: true, events_checked: 4 });
+    await log.close();
+    const reopened = await fileLog(clock, options);
+    expect((await all(reopened)).map((e) => e.details.day)).toEqual([40, 21, 20, 5]);
+    expect(await reopened.verifyIntegrity(WS)).toMatchObject({ intact: true, events_checked: 4 });
+  });
+
   it('prunes everything of an idle workspace and continues the chain', async () => {
     const clock = new ManualClock(START);
     const log = await fileLog(clock, { retentionDays: () => 1 });

@@ -983,7 +983,9 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     // Events waiting for a new segment would land outside what is being deleted: try next time.
     if (everything && (state.opening !== undefined || state.queue.length > 0)) return { removed_segments: [], removed_events: 0 };
     // Decided now, before any await: events recorded from here on are never part of this prune.
-    const keptOrdinal = firstKept ?? state.index.nextOrdinal;
+    // Whole segments go, so what stays starts with the first event of the first kept segment, older
+    // than the cutoff or not: the index and the chain's anchor must match what stays on disk.
+    const keptOrdinal = firstKept === undefined ? state.index.nextOrdinal : state.index.firstOrdinalOfSegmentAtLeast(keepSegment);
     const lastPrunedHash = state.headHash;
     let releaseGate: () => void = () => undefined;
     if (everything) {
@@ -997,7 +999,7 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     try {
       let firstPrevHash: string;
       if (firstKept !== undefined) {
-        const [first] = await this.fetch(state, [firstKept]);
+        const [first] = await this.fetch(state, [keptOrdinal]);
         if (!first) throw new Error(`Cannot read the first retained audit event of ${state.id}; nothing was pruned.`);
         firstPrevHash = first.prev_hash;
       } else {

@@ -238,6 +238,11 @@ export class WorkspaceIndex {
     };
   }
 
+  /** Ordinal of the oldest live entry located in `segment` or a later one (unlocated entries count as later). */
+  firstOrdinalOfSegmentAtLeast(segment: number): number {
+    return this.#base + this.#firstSlotOfSegmentAtLeast(segment);
+  }
+
   /** Binary search over the live slots; unlocated entries count as after every segment. */
   #firstSlotOfSegmentAtLeast(segment: number): number {
     let low = this.#start;
