@@ -248,6 +248,33 @@ describe('InMemoryIdempotencyStore memory cap', () => {
     expect(store.storedChars).toBe(6);
   });
 
+  it('never evicts the response just stored, even when it alone is over the slack below the cap', () => {
+    const noted: string[] = [];
+    const store = new InMemoryIdempotencyStore({ clock: new ManualClock(), maxStoredChars: 100_000, onCompleted: (entry) => noted.push(entry.idempotencyKey) });
+    for (const [key, chars] of [['small', 100], ['large', 99_950]] as const) {
+      store.begin('key_1', key, 'fp');
+      store.complete('key_1', key, answer(chars));
+    }
+    expect(store.begin('key_1', 'large', 'fp').kind).toBe('replay');
+    expect(store.begin('key_1', 'small', 'fp').kind).toBe('proceed');
+    expect(store.storedChars).toBe(99_950);
+    expect(noted).toEqual(['small', 'large']);
+  });
+
+  it('keeps nothing of a response larger than the cap, evicts nothing for it, and does not tell onCompleted', () => {
+    const noted: string[] = [];
+    const store = new InMemoryIdempotencyStore({ clock: new ManualClock(), maxStoredChars: 1000, onCompleted: (entry) => noted.push(entry.idempotencyKey) });
+    for (const [key, chars] of [['small', 10], ['huge', 1001]] as const) {
+      store.begin('key_1', key, 'fp');
+      store.complete('key_1', key, answer(chars));
+    }
+    expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['small']);
+    expect(noted).toEqual(['small']);
+    expect(store.storedChars).toBe(10);
+    // Its key is released, as by abandon: there is no response to replay.
+    expect(store.begin('key_1', 'huge', 'fp').kind).toBe('proceed');
+  });
+
   it('counts a body out again when its entry expires, is swept or is replaced', () => {
     const { clock, store } = setup({ ttlMs: 1000 });
     store.begin('key_1', 'a', 'fp');
@@ -331,6 +358,20 @@ describe('InMemoryIdempotencyStore completed entries (for a persistence adapter)
     }
     store.restore(from.completedEntries());
     expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['b', 'c']);
+  });
+
+  it('restores past an entry too large for the cap on stored characters, keeping the older ones', () => {
+    const { clock, store } = setup({ maxStoredChars: 1000 });
+    const replayable = (key: string, chars: number): ReplayableIdempotencyEntry => ({
+      state: 'completed',
+      scope: 'key_1',
+      idempotencyKey: key,
+      fingerprint: 'fp',
+      expiresAtMs: clock.now() + HOUR,
+      response: { status: 201, headers: {}, body: 'x'.repeat(chars) },
+    });
+    store.restore([replayable('a', 10), replayable('b', 10), replayable('huge', 1001)]);
+    expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['a', 'b']);
   });
 
   it('answers withheld for a restored withheld entry, mismatch for another request under its key', () => {

@@ -121,23 +121,24 @@ export interface InMemoryIdempotencyStoreOptions {
   /**
    * Cap on entries. When exceeded, the oldest completed (or dead) entries are dropped, down to a
    * thousandth below the cap, so a very old response may stop being replayed early; live
-   * in-flight entries are never dropped, since
-   * that would let a concurrent duplicate through (they are bounded by concurrency and the
-   * in-flight timeout). Default 100 000.
+   * in-flight entries are never dropped, since that would let a concurrent duplicate through
+   * (they are bounded by concurrency and the in-flight timeout). Default 100 000.
    */
   maxEntries?: number;
   /**
    * Cap on the stored responses' total size, in characters of body (about bytes, for JSON), so
    * that the memory held is bounded: every SDK `POST`, verify included, carries a key, and a busy
    * backend would otherwise keep 100,000 verify answers. Exceeded, the oldest completed entries
-   * go, as for `maxEntries`. Default 32 MiB.
+   * go, as for `maxEntries`. A single body over the cap is not kept at all: its key is released,
+   * so a retry runs the request again. Default 32 MiB.
    */
   maxStoredChars?: number;
   /** How often (by the injected clock) expired entries are swept during `begin`. Default 60 s. */
   sweepIntervalMs?: number;
   /**
-   * Told about every response stored by `complete`, synchronously, with the (frozen) entry the
-   * store keeps: a persistence adapter collects them to save later, off the request path.
+   * Told about every response `complete` keeps (not one over `maxStoredChars`), synchronously,
+   * with the (frozen) entry kept: a persistence adapter collects them to save later, off the
+   * request path.
    */
   onCompleted?: (entry: ReplayableIdempotencyEntry) => void;
 }
@@ -206,7 +207,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
     if (existing !== undefined) this.#forget(id, existing);
     this.#entries.set(id, { state: 'in_flight', fingerprint, staleAtMs: nowMs + this.#inFlightTimeoutMs });
-    this.#evictOverflow(nowMs);
+    this.#evictOverflow(nowMs, id);
     return { kind: 'proceed' };
   }
 
@@ -216,6 +217,12 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     // Only the in-flight owner completes; a late call after expiry or abandon must not resurrect
     // or overwrite anything.
     if (existing === undefined || existing.state !== 'in_flight') return;
+    if (response.body.length > this.#maxStoredChars) {
+      // It could only be kept alone, by evicting every other response, and would then be evicted
+      // by the next: released instead, as by `abandon`.
+      this.#entries.delete(id);
+      return;
+    }
     const nowMs = this.#clock.now();
     const completed: ReplayableIdempotencyEntry = Object.freeze({
       state: 'completed',
@@ -238,7 +245,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   /**
    * Puts back completed entries saved earlier, given oldest first, as the newest: under one scope
    * and key the last one given, and of all the newest that the caps leave room for. Expired ones
-   * are skipped.
+   * are skipped, and so is one whose body alone is over `maxStoredChars`.
    */
   restore(entries: readonly CompletedIdempotencyEntry[]): void {
     const nowMs = this.#clock.now();
@@ -254,7 +261,10 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       if (seen.has(id)) continue;
       seen.add(id);
       if (nowMs >= entry.expiresAtMs) continue;
-      chars += storedCharsOf(entry);
+      const entryChars = storedCharsOf(entry);
+      // One that could never fit is passed over, as `complete` would not have kept it.
+      if (entryChars > this.#maxStoredChars) continue;
+      chars += entryChars;
       if (chars > this.#maxStoredChars) break;
       kept.push([id, entry]);
     }
@@ -295,10 +305,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   #keep(id: string, entry: CompletedIdempotencyEntry, nowMs: number): void {
     this.#entries.set(id, entry);
     this.#storedChars += storedCharsOf(entry);
-    this.#evictOverflow(nowMs);
+    this.#evictOverflow(nowMs, id);
   }
 
-  #evictOverflow(nowMs: number): void {
+  /** Evicts the oldest entries over the caps, never `newestId`: the entry this call just began or kept. */
+  #evictOverflow(nowMs: number, newestId: string): void {
     if (this.#entries.size <= this.#maxEntries && this.#storedChars <= this.#maxStoredChars) return;
     // Once over a cap, go a thousandth below it: entries leave from the Map's front, where V8 keeps
     // the deleted slots until it rehashes, and walking them on every completion of a full store cost
@@ -306,13 +317,13 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     const entriesTarget = this.#maxEntries - Math.floor(this.#maxEntries / 1000);
     const charsTarget = this.#maxStoredChars - Math.floor(this.#maxStoredChars / 1000);
     // Oldest first. Skipping live in-flight entries keeps this cheap: there are only as many of
-    // them as requests currently running.
+    // them as requests currently running. The newest is last: once only it remains over the
+    // target, the loop ends with it kept (a body between the target and the cap fits).
     for (const [id, entry] of this.#entries) {
       if (this.#entries.size <= entriesTarget && this.#storedChars <= charsTarget) return;
-      if (entry.state !== 'in_flight' || isDead(entry, nowMs)) this.#forget(id, entry);
+      if (id !== newestId && (entry.state !== 'in_flight' || isDead(entry, nowMs))) this.#forget(id, entry);
     }
   }
-
 
   #forget(id: string, entry: Entry): void {
     this.#entries.delete(id);
