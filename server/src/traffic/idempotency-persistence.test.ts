@@ -1,12 +1,41 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { containsSecret } from '../audit/redact.js';
 import { ManualClock } from './clock.js';
 import { IDEMPOTENCY_LOG_FILE_NAME, IDEMPOTENCY_SNAPSHOT_FILE_NAME } from './idempotency-files.js';
 import { PersistentIdempotency, type PersistentIdempotencyOptions } from './idempotency-persistence.js';
 import type { StoredResponse } from './idempotency.js';
+
+type WriteKind = 'log' | 'snapshot';
+
+/** Every append to the log and every snapshot written goes through here, so a test can make one wait or fail. */
+const writes = vi.hoisted(() => ({
+  /** Runs before each write; what it throws, the write throws. */
+  before: undefined as ((kind: WriteKind) => Promise<void>) | undefined,
+  attempts: 0,
+  running: 0,
+  mostAtOnce: 0,
+}));
+
+vi.mock('./idempotency-files.js', async (importOriginal) => {
+  const files = await importOriginal<typeof import('./idempotency-files.js')>();
+  const watched =
+    <A extends unknown[]>(kind: WriteKind, write: (...args: A) => Promise<number>) =>
+    async (...args: A): Promise<number> => {
+      writes.attempts += 1;
+      writes.running += 1;
+      writes.mostAtOnce = Math.max(writes.mostAtOnce, writes.running);
+      try {
+        await writes.before?.(kind);
+        return await write(...args);
+      } finally {
+        writes.running -= 1;
+      }
+    };
+  return { ...files, writeLines: watched('log', files.writeLines), writeSnapshot: watched('snapshot', files.writeSnapshot) };
+});
 
 const HOUR = 3_600_000;
 /** Shaped like an API key, as a create or rotate response shows it once. */
@@ -21,12 +50,45 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tessera-idempotency-'));
   clock = new ManualClock();
   warnings = [];
+  Object.assign(writes, { before: undefined, attempts: 0, running: 0, mostAtOnce: 0 });
 });
 
 afterEach(async () => {
-  for (const persistence of opened.splice(0)) await persistence.close();
+  writes.before = undefined;
+  for (const persistence of opened.splice(0)) await persistence.close().catch(() => undefined);
+  vi.useRealTimers();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Makes the next write wait until `release` (which may make it fail); returns once it is waiting. */
+function holdNextWrite(): { started: Promise<WriteKind>; release: (failure?: Error) => void } {
+  let started!: (kind: WriteKind) => void;
+  let release!: (failure?: Error) => void;
+  const released = new Promise<Error | undefined>((resolve) => (release = resolve));
+  const startedPromise = new Promise<WriteKind>((resolve) => (started = resolve));
+  writes.before = async (kind) => {
+    writes.before = undefined;
+    started(kind);
+    const failure = await released;
+    if (failure !== undefined) throw failure;
+  };
+  return { started: startedPromise, release };
+}
+
+/** Makes every write fail (a full disk) until `writes.before` is reset. */
+function failWrites(): void {
+  writes.before = () => Promise.reject(new Error('ENOSPC: no space left on device'));
+}
+
+/** Background saves run on fake timers, every `intervalMs`. */
+async function openWithBackgroundSaves(intervalMs: number, options: Partial<PersistentIdempotencyOptions> = {}): Promise<PersistentIdempotency> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  return openPersistence({ saveIntervalMs: intervalMs, ...options });
+}
+
+async function logLines(): Promise<string[]> {
+  return (await readFile(join(dir, IDEMPOTENCY_LOG_FILE_NAME), 'utf8')).split('\n').filter((line) => line !== '');
+}
 
 /** Opens on the test folder; the background save waits an hour, so only flush/compact/close save. */
 async function openPersistence(options: Partial<PersistentIdempotencyOptions> = {}): Promise<PersistentIdempotency> {
@@ -197,6 +259,168 @@ describe('PersistentIdempotency', () => {
     await persistence.flush();
     expect(await sizeOf(IDEMPOTENCY_LOG_FILE_NAME)).toBe(0);
     expect(await sizeOf(IDEMPOTENCY_SNAPSHOT_FILE_NAME)).toBeGreaterThan(1024 * 1024);
+  });
+
+  describe('saving in the background', () => {
+    it('saves what was noted every saveIntervalMs, and nothing before', async () => {
+      const persistence = await openWithBackgroundSaves(5_000);
+      completeRequest(persistence, 'a');
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(writes.attempts).toBe(0);
+      const save = holdNextWrite();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await save.started).toBe('log');
+      save.release();
+      await vi.waitFor(async () => expect(await logLines()).toHaveLength(1));
+      expect(warnings).toEqual([]);
+    });
+
+    it('says once that saves fail, retries at a doubling delay up to 5 min, and says when one works again', async () => {
+      const persistence = await openWithBackgroundSaves(5_000);
+      completeRequest(persistence, 'a');
+      failWrites();
+      const attemptsAt: number[] = [];
+      for (const waitMs of [5_000, 10_000 - 1, 1, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]) {
+        await vi.advanceTimersByTimeAsync(waitMs);
+        attemptsAt.push(writes.attempts);
+      }
+      // 5 s, then 10, 20, 40, 80, 160 s, then 5 min each time (not 320 s).
+      expect(attemptsAt).toEqual([1, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(warnings).toEqual([expect.stringMatching(/^saving idempotent responses failed: ENOSPC: no space left on device\. Retrying less and less often \(up to every 5 min\)/)]);
+
+      writes.before = undefined;
+      completeRequest(persistence, 'b');
+      await vi.advanceTimersByTimeAsync(300_000);
+      await vi.waitFor(() => expect(warnings).toHaveLength(2));
+      expect(warnings[1]).toBe('saving idempotent responses works again, after 8 failed attempts.');
+      // The failed appends left the next save to be a compaction: the snapshot holds both.
+      expect(await sizeOf(IDEMPOTENCY_LOG_FILE_NAME)).toBe(0);
+      const saved = writes.attempts;
+      completeRequest(persistence, 'c');
+      await vi.advanceTimersByTimeAsync(5_000); // back to the interval
+      await vi.waitFor(async () => expect(await logLines()).toHaveLength(1));
+      expect(writes.attempts).toBe(saved + 1);
+      await persistence.close();
+      expect(keysOf(await openPersistence())).toEqual(['a', 'b', 'c']);
+    });
+
+    it('does not queue saves behind one still running: ticks meanwhile are skipped', async () => {
+      const persistence = await openWithBackgroundSaves(1_000);
+      completeRequest(persistence, 'a');
+      const slow = holdNextWrite();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await slow.started;
+      completeRequest(persistence, 'b');
+      await vi.advanceTimersByTimeAsync(5_000);
+      failWrites();
+      slow.release(new Error('EIO: i/o error, write'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(writes.attempts).toBe(1);
+      expect(warnings).toEqual([expect.stringContaining('EIO: i/o error, write')]);
+    });
+
+    it('skips a tick while a flush runs, leaving what it did not save to the next tick', async () => {
+      const persistence = await openWithBackgroundSaves(1_000);
+      completeRequest(persistence, 'a');
+      const slow = holdNextWrite();
+      const flushing = persistence.flush();
+      await slow.started;
+      completeRequest(persistence, 'b');
+      await vi.advanceTimersByTimeAsync(1_000);
+      failWrites();
+      slow.release(new Error('EIO: i/o error, write'));
+      await expect(flushing).rejects.toThrow(/EIO/);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(writes.attempts).toBe(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(writes.attempts).toBe(2);
+    });
+
+    it('saves nothing once closed but its own last save, even when a background save was running', async () => {
+      const persistence = await openWithBackgroundSaves(1_000);
+      completeRequest(persistence, 'a');
+      const slow = holdNextWrite();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await slow.started;
+      const closing = persistence.close();
+      failWrites();
+      slow.release(new Error('EIO: i/o error, write'));
+      await expect(closing).rejects.toThrow(/ENOSPC/); // its last save, refused by the disk too
+      expect(writes.attempts).toBe(2);
+      await vi.advanceTimersByTimeAsync(60 * 60_000);
+      await expect(persistence.flush()).rejects.toThrow(/closed/);
+      await expect(persistence.compact()).rejects.toThrow(/closed/);
+      expect(writes.attempts).toBe(2);
+    });
+
+    it('after an append failed part-way, compacts (dropping the torn line), and recovers once the disk does', async () => {
+      const persistence = await openPersistence();
+      completeRequest(persistence, 'a');
+      await persistence.flush();
+      completeRequest(persistence, 'b');
+      writes.before = async (kind) => {
+        writes.before = undefined;
+        // Half a record reached the log before the disk filled up.
+        await appendFile(join(dir, IDEMPOTENCY_LOG_FILE_NAME), '{"seq":2,"scope":"member:mem_1","ke');
+        throw new Error(`ENOSPC: no space left on device (${kind})`);
+      };
+      await expect(persistence.flush()).rejects.toThrow(/ENOSPC.*\(log\)/);
+      completeRequest(persistence, 'c');
+      await persistence.flush();
+      expect(await sizeOf(IDEMPOTENCY_LOG_FILE_NAME)).toBe(0);
+      completeRequest(persistence, 'd');
+      await persistence.close();
+
+      expect(keysOf(await openPersistence())).toEqual(['a', 'b', 'c', 'd']);
+      expect(warnings).toEqual([]);
+    });
+
+    it('keeps completions noted during a slow save for the next one: none lost, none written twice', async () => {
+      const persistence = await openPersistence();
+      completeRequest(persistence, 'a');
+      const slow = holdNextWrite();
+      const first = persistence.flush();
+      await slow.started;
+      completeRequest(persistence, 'b');
+      completeRequest(persistence, 'c');
+      slow.release();
+      await first;
+      await persistence.flush();
+      expect((await logLines()).map((line) => JSON.parse(line).key)).toEqual(['a', 'b', 'c']);
+      await persistence.close();
+      expect(keysOf(await openPersistence())).toEqual(['a', 'b', 'c']);
+    });
+
+    it('runs a save asked for during another after it, never alongside', async () => {
+      const persistence = await openPersistence();
+      completeRequest(persistence, 'a');
+      const slow = holdNextWrite();
+      const first = persistence.flush();
+      await slow.started;
+      completeRequest(persistence, 'b');
+      const second = persistence.flush();
+      const compaction = persistence.compact();
+      slow.release();
+      await Promise.all([first, second, compaction]);
+      expect(writes.mostAtOnce).toBe(1);
+      await persistence.close();
+      expect(keysOf(await openPersistence())).toEqual(['a', 'b']);
+    });
+
+    it('when a save hangs while more completes than the store holds, drops the notes and compacts next', async () => {
+      const persistence = await openPersistence({ maxEntries: 3 });
+      completeRequest(persistence, 'a');
+      const slow = holdNextWrite();
+      const first = persistence.flush();
+      await slow.started;
+      for (const key of ['b', 'c', 'd', 'e', 'f']) completeRequest(persistence, key);
+      slow.release();
+      await first;
+      await persistence.close();
+      // The last save was a compaction: the log (which held `a`) is empty, the snapshot holds the store.
+      expect(await sizeOf(IDEMPOTENCY_LOG_FILE_NAME)).toBe(0);
+      expect(keysOf(await openPersistence({ maxEntries: 3 }))).toEqual(['d', 'e', 'f']);
+    });
   });
 
   describe('a response that reveals a secret', () => {

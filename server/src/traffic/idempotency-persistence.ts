@@ -5,6 +5,9 @@
  * - Nothing touches the disk on the request path: `complete` only notes the entry. Every
  *   `saveIntervalMs` (when something was noted), the notes are appended to the log in one write
  *   and one fsync. A crash loses at most that interval; `close()` saves the rest.
+ * - A failed save (a full disk) is said once, then retried at twice the delay each time, up to
+ *   every 5 min, until one works (said too). Until then the next save is a compaction, which
+ *   writes the whole store: nothing is noted meanwhile, so the memory held stays the store's.
  * - Once the log outgrows the snapshot, the next save writes a new snapshot of the store instead
  *   (a compaction) and empties the log, so the files stay within about twice the store and each
  *   save writes only what is new, not the whole store (up to 32 MiB of bodies) again.
@@ -43,6 +46,8 @@ import {
 import { encodeRecord, encodeSnapshotHeader } from './idempotency-records.js';
 
 export const DEFAULT_IDEMPOTENCY_SAVE_INTERVAL_MS = 5_000;
+/** After failed background saves, the next one waits twice as long each time, up to this. */
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 /** Below this, the log is appended to even when larger than the snapshot: rewriting a tiny store is not worth a compaction. */
 const MIN_COMPACTION_LOG_BYTES = 1024 * 1024;
@@ -52,7 +57,7 @@ export interface PersistentIdempotencyOptions extends Omit<InMemoryIdempotencySt
   containsSecret: (text: string) => boolean;
   /** How often noted completions are saved. Default 5 s. */
   saveIntervalMs?: number;
-  /** Told about a file set aside, a torn record dropped, a failed background save. Default: stderr. */
+  /** Told about a file set aside, a torn record dropped, background saves starting to fail and working again. Default: stderr. */
   onWarning?: (message: string) => void;
 }
 
@@ -69,16 +74,23 @@ export class PersistentIdempotency {
   readonly #files: Files;
   readonly #containsSecret: (text: string) => boolean;
   readonly #warn: (message: string) => void;
-  readonly #timer: NodeJS.Timeout;
+  readonly #saveIntervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  /** Until the next background save: the interval, doubled after each failed one. */
+  #saveDelayMs: number;
+  /** Background saves failed in a row: the first failure is reported, and the recovery after. */
+  #failedSaves = 0;
   readonly #log: FileHandle;
   #logBytes: number;
   #snapshotBytes: number;
   /** The `seq` of the last noted completion. */
   #seq = 0;
   readonly #noted: Noted[] = [];
+  /** Characters of the noted responses' bodies. */
+  #notedChars = 0;
   /** Whether a response revealed a secret, so that a compaction does not scan it again. */
   readonly #revealsSecret = new WeakMap<ReplayableIdempotencyEntry, boolean>();
-  /** Set when the next save must be a compaction: asked for, or an append failed part-way. */
+  /** Set when the next save must be a compaction: asked for, a save failed, or more was noted than the store holds. */
   #mustCompact = false;
   #saving: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -93,11 +105,9 @@ export class PersistentIdempotency {
     this.#warn = options.onWarning ?? warnOnStderr;
     const { containsSecret: _secret, saveIntervalMs = DEFAULT_IDEMPOTENCY_SAVE_INTERVAL_MS, onWarning: _warn, ...storeOptions } = options;
     this.store = new InMemoryIdempotencyStore({ ...storeOptions, onCompleted: (entry) => this.#note(entry) });
-    this.#timer = setInterval(() => {
-      this.#save().catch((error: unknown) => this.#warn(`saving idempotent responses failed, will retry: ${messageOf(error)}`));
-    }, saveIntervalMs);
-    // Background saving must not keep the process alive; close() saves the rest.
-    this.#timer.unref();
+    this.#saveIntervalMs = saveIntervalMs;
+    this.#saveDelayMs = saveIntervalMs;
+    this.#scheduleBackgroundSave();
   }
 
   /** Loads the entries saved in `dataDir` (which the caller has locked) and starts saving new ones. */
@@ -131,14 +141,20 @@ export class PersistentIdempotency {
     }
   }
 
-  /** Saves the completions noted since the last save, now. */
+  /** Saves the completions noted since the last save, now. Refused once closed. */
   flush(): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
     return this.#save();
   }
 
-  /** Writes a new snapshot of the store and empties the log, now. */
+  /**
+   * Writes a new snapshot of the store and empties the log, now. Refused once closed. The
+   * persistence compacts by itself when the log outgrows the snapshot; tests call this to put
+   * entries in the snapshot rather than the log.
+   */
   compact(): Promise<void> {
-    this.#mustCompact = true;
+    if (this.#closed) return Promise.reject(closedError());
+    this.#requireCompaction();
     return this.#save();
   }
 
@@ -146,7 +162,7 @@ export class PersistentIdempotency {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed = true;
-      clearInterval(this.#timer);
+      clearTimeout(this.#timer);
       try {
         await this.#save();
       } finally {
@@ -165,11 +181,58 @@ export class PersistentIdempotency {
   #note(entry: ReplayableIdempotencyEntry): void {
     if (this.#closed) return;
     this.#seq += 1;
+    // The next save writes the whole store, this entry included: a note would only hold its body.
+    if (this.#mustCompact) return;
     this.#noted.push({ seq: this.#seq, entry });
-    // Saves keep failing (a full disk): only the newest `maxEntries` completions can still be in
-    // the store, so older notes have nothing left to save.
-    const cap = this.store.maxEntries;
-    if (this.#noted.length > 2 * cap) this.#noted.splice(0, this.#noted.length - cap);
+    this.#notedChars += entry.response.body.length;
+    // More noted than the store holds (a save that hangs): writing the store is then no more than
+    // writing the notes, and dropping them keeps the memory held within the store's caps.
+    if (this.#noted.length > this.store.maxEntries || this.#notedChars > this.store.maxStoredChars) this.#requireCompaction();
+  }
+
+  /** The next save writes the whole store: notes are not needed any more. */
+  #requireCompaction(): void {
+    this.#mustCompact = true;
+    this.#noted.length = 0;
+    this.#notedChars = 0;
+  }
+
+  /** Forgets the notes a save wrote (up to `seq`); those taken while it ran stay for the next. */
+  #forgetNotedUpTo(seq: number): void {
+    const firstUnsaved = this.#noted.findIndex((noted) => noted.seq > seq);
+    const saved = this.#noted.splice(0, firstUnsaved === -1 ? this.#noted.length : firstUnsaved);
+    for (const { entry } of saved) this.#notedChars -= entry.response.body.length;
+  }
+
+  #scheduleBackgroundSave(): void {
+    this.#timer = setTimeout(() => void this.#backgroundSave(), this.#saveDelayMs);
+    // Background saving must not keep the process alive; close() saves the rest.
+    this.#timer.unref();
+  }
+
+  async #backgroundSave(): Promise<void> {
+    // A save already running (a flush) is not queued behind: the next tick saves what it leaves.
+    if (this.#saving === undefined) await this.#saveReportingFailures();
+    if (!this.#closed) this.#scheduleBackgroundSave();
+  }
+
+  async #saveReportingFailures(): Promise<void> {
+    try {
+      await this.#save();
+    } catch (error) {
+      this.#failedSaves += 1;
+      this.#saveDelayMs = Math.min(2 * this.#saveDelayMs, Math.max(MAX_RETRY_DELAY_MS, this.#saveIntervalMs));
+      if (this.#failedSaves === 1) {
+        this.#warn(
+          `saving idempotent responses failed: ${messageOf(error)}. Retrying less and less often (up to every ` +
+            `${MAX_RETRY_DELAY_MS / 60_000} min); said again once a save works.`,
+        );
+      }
+      return;
+    }
+    if (this.#failedSaves > 0) this.#warn(`saving idempotent responses works again, after ${this.#failedSaves} failed attempts.`);
+    this.#failedSaves = 0;
+    this.#saveDelayMs = this.#saveIntervalMs;
   }
 
   /** One save at a time; one asked for while another runs follows it. */
@@ -194,25 +257,29 @@ export class PersistentIdempotency {
     } catch (error) {
       // A write cut short may have left part of a line in the log: only a compaction, which
       // empties it, may follow.
-      this.#mustCompact = true;
+      this.#requireCompaction();
       throw error;
     }
-    this.#noted.splice(0, batch.length);
+    this.#forgetNotedUpTo(batch.at(-1)!.seq);
   }
 
   async #compact(): Promise<void> {
     const seq = this.#seq;
     const entries = this.store.completedEntries();
-    const bytes = await writeSnapshot(this.#files.snapshot, this.#snapshotLines(seq, entries));
-    // The snapshot holds everything noted up to `seq` that the store still keeps. A crash before
-    // the log is emptied is harmless: loading skips log records up to the snapshot's seq.
-    await this.#log.truncate(0);
-    await this.#log.sync();
-    this.#logBytes = 0;
-    this.#snapshotBytes = bytes;
+    // What completes from here on is not in this snapshot: it is noted for the next save.
     this.#mustCompact = false;
-    const firstUnsaved = this.#noted.findIndex((noted) => noted.seq > seq);
-    this.#noted.splice(0, firstUnsaved === -1 ? this.#noted.length : firstUnsaved);
+    try {
+      this.#snapshotBytes = await writeSnapshot(this.#files.snapshot, this.#snapshotLines(seq, entries));
+      // The snapshot holds everything noted up to `seq` that the store still keeps. A crash before
+      // the log is emptied is harmless: loading skips log records up to the snapshot's seq.
+      await this.#log.truncate(0);
+      await this.#log.sync();
+    } catch (error) {
+      this.#requireCompaction();
+      throw error;
+    }
+    this.#logBytes = 0;
+    this.#forgetNotedUpTo(seq);
   }
 
   *#logLines(batch: readonly Noted[]): Generator<string> {
@@ -259,6 +326,10 @@ async function readOrSetAside<T>(filePath: string, read: (filePath: string) => P
 
 function warnOnStderr(message: string): void {
   console.error(`tessera-server: ${message}`);
+}
+
+function closedError(): Error {
+  return new Error('The idempotency persistence is closed: nothing more is saved.');
 }
 
 function messageOf(error: unknown): string {

@@ -184,6 +184,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     return this.#maxEntries;
   }
 
+  /** The cap on the stored response bodies' total size, in characters. */
+  get maxStoredChars(): number {
+    return this.#maxStoredChars;
+  }
+
   /** Characters of stored response bodies (what `maxStoredChars` caps). */
   get storedChars(): number {
     return this.#storedChars;
