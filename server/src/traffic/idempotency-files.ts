@@ -6,7 +6,7 @@
  *   short; that tail is reported, never read as a record.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { rename } from 'node:fs/promises';
+import { lstat, rename } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CorruptDataFileError,
@@ -144,10 +144,26 @@ export async function writeSnapshot(filePath: string, lines: Iterable<string>): 
   return bytes;
 }
 
-/** Renames an unusable file to `<name>.corrupt-<time>` beside it, so it is kept but no longer read. Returns the new path. */
+/**
+ * Renames an unusable file to `<name>.corrupt-<time>` beside it, so it is kept but no longer read;
+ * `-2`, `-3`… is added when that name is taken (a rename would replace the file set aside earlier
+ * in the same millisecond). Returns the new path. The caller holds the data folder's lock.
+ */
 export async function setAside(filePath: string, at: Date): Promise<string> {
-  const aside = `${filePath}.corrupt-${at.toISOString().replace(/:/g, '-')}`;
+  const stamped = `${filePath}.corrupt-${at.toISOString().replace(/:/g, '-')}`;
+  let aside = stamped;
+  for (let n = 2; await exists(aside); n += 1) aside = `${stamped}-${n}`;
   await rename(filePath, aside);
   await fsyncDirectory(path.dirname(filePath));
   return aside;
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  try {
+    await lstat(filePath);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { containsSecret } from '../audit/redact.js';
+import { UnreadableDataFileError } from '../storage/durable-file.js';
 import { ManualClock } from './clock.js';
 import { IDEMPOTENCY_LOG_FILE_NAME, IDEMPOTENCY_SNAPSHOT_FILE_NAME } from './idempotency-files.js';
 import { PersistentIdempotency, type PersistentIdempotencyOptions } from './idempotency-persistence.js';
@@ -198,6 +199,17 @@ describe('PersistentIdempotency', () => {
     expect(second.store.begin('member:mem_1', 'old', 'fp-old').kind).toBe('proceed');
     clock.advance(HOUR);
     expect(second.store.begin('member:mem_1', 'newer', 'fp-newer').kind).toBe('proceed');
+  });
+
+  it('replays a loaded entry for at most 24 h from the start, even when the clock stepped back since it was saved', async () => {
+    const first = await openPersistence();
+    completeRequest(first, 'a');
+    await first.close();
+
+    clock = new ManualClock(clock.now() - 10 * HOUR);
+    const second = await openPersistence();
+    clock.advance(24 * HOUR);
+    expect(second.store.begin('member:mem_1', 'a', 'fp-a').kind).toBe('proceed');
   });
 
   it('loads in completion order and applies the caps, oldest dropped first', async () => {
@@ -504,14 +516,27 @@ describe('PersistentIdempotency', () => {
       expect(keysOf(await openPersistence())).toEqual(['in-snapshot', 'after']);
     });
 
-    it('one that cannot be read (a folder in its place) is moved aside too', async () => {
-      await mkdir(join(dir, IDEMPOTENCY_SNAPSHOT_FILE_NAME));
-      const persistence = await openPersistence();
-      expect(warnings).toEqual([expect.stringMatching(/Cannot read data file .*idempotency\.ndjson.*Moved it to/)]);
-      completeRequest(persistence, 'a');
-      await persistence.compact();
-      await persistence.close();
-      expect(keysOf(await openPersistence())).toEqual(['a']);
+    it('one that cannot be read at all (a folder in its place, an I/O error) fails the start and is left where it is', async () => {
+      await writeSavedEntries();
+      await rm(join(dir, IDEMPOTENCY_LOG_FILE_NAME));
+      await mkdir(join(dir, IDEMPOTENCY_LOG_FILE_NAME));
+      await expect(openPersistence()).rejects.toThrow(UnreadableDataFileError);
+      await expect(openPersistence()).rejects.toThrow(/Cannot read data file .*idempotency-log\.ndjson \(EISDIR/);
+      expect(warnings).toEqual([]);
+      expect((await readdir(dir)).sort()).toEqual([IDEMPOTENCY_LOG_FILE_NAME, IDEMPOTENCY_SNAPSHOT_FILE_NAME]);
+      expect((await stat(join(dir, IDEMPOTENCY_LOG_FILE_NAME))).isDirectory()).toBe(true);
+    });
+
+    it('set aside twice in the same millisecond keeps both', async () => {
+      const damaged = ['{"format":"tessera-idempotency","version":1,"seq":0,"entries":0}\nfirst', '{"format":"tessera-idempotency","version":1,"seq":0,"entries":0}\nsecond'];
+      for (const content of damaged) {
+        await writeFile(join(dir, IDEMPOTENCY_SNAPSHOT_FILE_NAME), `${content}\n`);
+        await (await openPersistence()).close();
+      }
+      const aside = (await readdir(dir)).filter((name) => name.includes('.corrupt-')).sort();
+      expect(aside).toHaveLength(2);
+      expect(aside[1]).toBe(`${aside[0]}-2`);
+      expect(await Promise.all(aside.map((name) => readFile(join(dir, name), 'utf8')))).toEqual(damaged.map((content) => `${content}\n`));
     });
 
     it('a record cut short at the end of the log (a crash mid-write) is dropped, the rest kept', async () => {

@@ -20,12 +20,15 @@
  *   its work, and no response exists to replay, so its retry after a restart runs. (A graceful
  *   stop lets running requests finish and saves their completions.)
  * - Loading keeps the completion order (the order eviction takes), drops expired entries and
- *   applies the caps. An unusable file is renamed aside (`<name>.corrupt-<time>`) with a warning
- *   and the server starts without its entries: a replay cache is not worth refusing to start for.
+ *   applies the caps. A file whose content is damaged is renamed aside (`<name>.corrupt-<time>`)
+ *   with a warning and the server starts without its entries: a replay cache is not worth
+ *   refusing to start for. One that cannot be read at all (permissions, an I/O error, a folder in
+ *   its place) fails the start and is left where it is: its content may be fine and the error
+ *   pass, and a server started without it would overwrite it at its next compaction.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { CorruptDataFileError, fsyncDirectory, removeLeftoverTempFiles, UnreadableDataFileError } from '../storage/durable-file.js';
+import { CorruptDataFileError, fsyncDirectory, removeLeftoverTempFiles } from '../storage/durable-file.js';
 import { systemClock, type Clock } from './clock.js';
 import {
   InMemoryIdempotencyStore,
@@ -303,13 +306,16 @@ export class PersistentIdempotency {
   }
 }
 
-/** What `read` finds in `filePath`; an unusable file is set aside with a warning and read as none. */
+/**
+ * What `read` finds in `filePath`; a file whose content is damaged is set aside with a warning and
+ * read as none. Any other failure (an UnreadableDataFileError: the file could not be read) is thrown.
+ */
 async function readOrSetAside<T>(filePath: string, read: (filePath: string) => Promise<T | undefined>, clock: Clock, warn: (message: string) => void): Promise<T | undefined> {
   try {
     return await read(filePath);
   } catch (error) {
-    if (!(error instanceof CorruptDataFileError) && !(error instanceof UnreadableDataFileError)) throw error;
-    const problem = error instanceof CorruptDataFileError ? `${filePath} is unusable: ${error.reason}` : error.message;
+    if (!(error instanceof CorruptDataFileError)) throw error;
+    const problem = `${filePath} is unusable: ${error.reason}`;
     let aside: string;
     try {
       aside = await setAside(filePath, new Date(clock.now()));

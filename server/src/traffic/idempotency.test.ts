@@ -374,6 +374,14 @@ describe('InMemoryIdempotencyStore completed entries (for a persistence adapter)
     expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['a', 'b']);
   });
 
+  it('restores an entry for at most the TTL from now, whatever its expiry says', () => {
+    const { clock, store } = setup({ ttlMs: 24 * HOUR });
+    store.restore([withheld('edited', clock.now() + 48 * HOUR), withheld('sooner', clock.now() + HOUR)]);
+    expect(store.completedEntries().map((entry) => entry.expiresAtMs - clock.now())).toEqual([24 * HOUR, HOUR]);
+    clock.advance(24 * HOUR);
+    expect(store.begin('key_1', 'edited', 'fp').kind).toBe('proceed');
+  });
+
   it('answers withheld for a restored withheld entry, mismatch for another request under its key', () => {
     const { clock, store } = setup();
     store.restore([withheld('create', clock.now() + HOUR)]);

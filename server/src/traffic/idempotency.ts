@@ -250,7 +250,9 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   /**
    * Puts back completed entries saved earlier, given oldest first, as the newest: under one scope
    * and key the last one given, and of all the newest that the caps leave room for. Expired ones
-   * are skipped, and so is one whose body alone is over `maxStoredChars`.
+   * are skipped, and so is one whose body alone is over `maxStoredChars`. None is kept longer
+   * than the TTL from now, whatever its expiry says: a file edited, or a clock that stepped back
+   * since it was saved, must not keep a response replayed for days.
    */
   restore(entries: readonly CompletedIdempotencyEntry[]): void {
     const nowMs = this.#clock.now();
@@ -261,7 +263,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     // oldest would delete from the front of the Map, whose iteration then steps over every
     // deleted slot on each eviction (seconds for a full store).
     for (let i = entries.length - 1; i >= 0 && kept.length < this.#maxEntries; i -= 1) {
-      const entry = entries[i]!;
+      const entry = this.#withinTtl(entries[i]!, nowMs);
       const id = entryId(entry.scope, entry.idempotencyKey);
       if (seen.has(id)) continue;
       seen.add(id);
@@ -279,6 +281,11 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
       if (existing !== undefined) this.#forget(id, existing);
       this.#keep(id, entry, nowMs);
     }
+  }
+
+  #withinTtl(entry: CompletedIdempotencyEntry, nowMs: number): CompletedIdempotencyEntry {
+    const latestMs = nowMs + this.#ttlMs;
+    return entry.expiresAtMs <= latestMs ? entry : Object.freeze({ ...entry, expiresAtMs: latestMs });
   }
 
   /** The unexpired completed entries, oldest first: the order eviction takes and `restore` keeps. */
