@@ -15,8 +15,7 @@ import { containsSecret } from './audit/redact.js';
 import { openEventPipeline, type EventPipeline } from './events.js';
 import { failuresOf, runEach, together } from './run-each.js';
 import { listen, type ListenOptions } from './server.js';
-import { systemClock, type Clock } from './traffic/index.js';
-import { PersistentIdempotency } from './traffic/idempotency-persistence.js';
+import { PersistentIdempotency, systemClock, type Clock } from './traffic/index.js';
 
 export interface RunningTessera {
   url: string;

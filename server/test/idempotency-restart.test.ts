@@ -122,8 +122,9 @@ describe('idempotent replays across a restart', () => {
     const rotated = await call(server, admin, `${keysPath}/${created.body.id}/rotate`, {}, 'rotate-1');
     const member = await call(server, admin, `/v1/workspaces/${ws}/members`, { name: 'Grace', email: 'grace@example.com' }, 'member-1');
     const subscription = await call(server, admin, `/v1/workspaces/${ws}/alert-subscriptions`, { url: 'http://127.0.0.1:9/alerts', events: ['auth.failed_burst'] }, 'alert-1');
-    expect([rotated.status, member.status, subscription.status]).toEqual([201, 201, 201]);
-    const credentials = [created.body.key, rotated.body.key, member.body.token] as string[];
+    const workspace = await call(server, admin, '/v1/workspaces', { name: 'Acme Staging' }, 'workspace-1');
+    expect([rotated.status, member.status, subscription.status, workspace.status]).toEqual([201, 201, 201, 201]);
+    const credentials = [created.body.key, rotated.body.key, member.body.token, workspace.body.admin.token] as string[];
     // The signing secret is kept in alerts.json by design (deliveries are signed with it), but
     // not in the idempotency files.
     const signingSecret = subscription.body.secret as string;
@@ -134,7 +135,7 @@ describe('idempotent replays across a restart', () => {
     const saved = await folderText(dir);
     const idempotencyFiles = await idempotencyText(dir);
     // The entries were saved (withheld), so the secrets' absence is not for want of saving anything.
-    for (const key of ['create-1', 'rotate-1', 'member-1', 'alert-1']) expect(idempotencyFiles).toContain(`"key":"${key}"`);
+    for (const key of ['create-1', 'rotate-1', 'member-1', 'alert-1', 'workspace-1']) expect(idempotencyFiles).toContain(`"key":"${key}"`);
     for (const secret of credentials) expect(saved.includes(secret), 'a raw credential in the data folder').toBe(false);
     expect(idempotencyFiles.includes(signingSecret), 'the signing secret in the idempotency files').toBe(false);
 

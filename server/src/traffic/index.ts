@@ -1,4 +1,4 @@
-/** Traffic control: rate limiting and idempotency, framework-free cores plus thin Hono middleware. */
+/** Traffic control: rate limiting and idempotency, framework-free cores plus thin Hono middleware, and the idempotent responses saved in a data folder. */
 export type { Awaitable } from './awaitable.js';
 export { ManualClock, MANUAL_CLOCK_DEFAULT_START_MS, systemClock, type Clock } from './clock.js';
 export type { ProblemFactory, ProblemInit } from './problem.js';
@@ -54,6 +54,11 @@ export {
   type StoredResponse,
   type WithheldIdempotencyEntry,
 } from './idempotency.js';
+export {
+  DEFAULT_IDEMPOTENCY_SAVE_INTERVAL_MS,
+  PersistentIdempotency,
+  type PersistentIdempotencyOptions,
+} from './idempotency-persistence.js';
 export {
   DEFAULT_REPLAYED_HEADERS,
   IDEMPOTENCY_KEY_HEADER,
