@@ -7,6 +7,7 @@
 import { AuditExportService, AuditLog, MemoryAuditLog, combineSinks, retentionFromStore, type AuditLogApi, type EventSink } from './audit/index.js';
 import { AlertEngine, AlertService } from './alerts/index.js';
 import type { StoreReader, TesseraStore } from './data/store.js';
+import { runEach } from './run-each.js';
 import type { Clock } from './traffic/index.js';
 import { createMetricsRegistry, keyCountsFromStore, PrometheusEventSink, UsageCounters, type TesseraMetrics } from './usage/index.js';
 
@@ -51,17 +52,9 @@ function assemble(parts: Parts, options: EventPipelineOptions, expiryScanInterva
     usage,
     metrics,
     alerts,
-    flush: async () => {
-      await audit.flush();
-      await usage.flush();
-    },
-    close: async () => {
-      engine.stop();
-      await exports.close();
-      await alerts.close();
-      await usage.close();
-      await audit.close();
-    },
+    flush: () => runEach('flushing the event pipeline', [() => audit.flush(), () => usage.flush()]),
+    close: () =>
+      runEach('closing the event pipeline', [() => engine.stop(), () => exports.close(), () => alerts.close(), () => usage.close(), () => audit.close()]),
   };
 }
 
