@@ -21,7 +21,7 @@ const DAY = 86_400_000;
 const WS3 = 'ws_3Cc3Cc3Cc3Cc3Cc3Cc3Cc3';
 
 async function openLog(dataDir = tempDir(), extra: Parameters<typeof AuditLog.open>[1] = {}): Promise<AuditLog> {
-  const log = await AuditLog.open(dataDir, { clock: new ManualClock(START), maintenanceIntervalMs: 0, pruneIntervalMs: 0, fsyncIntervalMs: 0, segmentMaxBytes: 4096, ...extra });
+  const log = await AuditLog.open(dataDir, { clock: new ManualClock(START), maintenanceIntervalMs: 0, pruneIntervalMs: 0, fsyncIntervalMs: 0, segmentMaxBytes: 4096, summaryMinBytes: 0, ...extra });
   opened.push(log);
   return log;
 }
@@ -342,6 +342,20 @@ describe('audit log segment summaries', () => {
     const reopened = await openLog(tempDir(), { clock });
     expect(reopened.loadReport).toMatchObject({ events: 2, summarizedSegments: 1, readSegments: 0 });
     expect(reopened.count(WS)).toBe(2);
+  });
+
+  it('leaves segments smaller than summaryMinBytes unsummarized, and reads them at open', async () => {
+    const log = await openLog(tempDir(), { summaryMinBytes: 1024 });
+    log.record(sampleEvent({ occurred_at: new Date(START).toISOString() })); // one event: under 1 KiB
+    await closeLog(log);
+    const small = await filesOf();
+    expect(small.segments).toHaveLength(1);
+    expect(small.summaries).toEqual([]);
+    const reopened = await openLog(tempDir(), { summaryMinBytes: 1024 });
+    expect(reopened.loadReport).toMatchObject({ events: 1, readSegments: 1, summarizedSegments: 0 });
+    for (let i = 0; i < 3; i += 1) reopened.record(sampleEvent({ occurred_at: new Date(START + i).toISOString() }));
+    await closeLog(reopened); // the new segment holds three events: over 1 KiB
+    expect((await filesOf()).summaries).toHaveLength(1);
   });
 
   it('finishes an interrupted prune at open, summaries included', async () => {

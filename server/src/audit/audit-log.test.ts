@@ -483,6 +483,22 @@ describe('retention', () => {
     expect(await reopened.verifyIntegrity(WS)).toMatchObject({ intact: true, events_checked: 4 });
   });
 
+  it('runs one prune at a time: a call made while one runs gets its report', async () => {
+    const clock = new ManualClock(START);
+    const log = await fileLog(clock, { segmentMaxAgeMs: 1000 * DAY, segmentMaxBytes: 1500, retentionDays: () => 30 });
+    for (const day of [0, 1, 5, 40]) {
+      clock.set(START + day * DAY);
+      log.record(sampleEvent({ occurred_at: new Date(clock.now()).toISOString(), details: { day } }));
+      await log.flush();
+    }
+    clock.set(START + 45 * DAY);
+    const [first, second] = await Promise.all([log.prune(), log.prune()]);
+    expect(second).toBe(first);
+    expect(first.workspaces[0]).toMatchObject({ removed_events: 2 });
+    expect(await log.verifyIntegrity(WS)).toMatchObject({ intact: true });
+    expect((await log.prune()).workspaces).toEqual([]); // the next call runs a prune of its own
+  });
+
   it('prunes everything of an idle workspace and continues the chain', async () => {
     const clock = new ManualClock(START);
     const log = await fileLog(clock, { retentionDays: () => 1 });
