@@ -353,7 +353,9 @@ describe('RecordStore', () => {
       const process_ = spawn(process.execPath, ['--import', 'tsx', child, file()], { cwd: path.resolve(here, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       process_.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<void>((resolve) => process_.once('exit', () => resolve()));
+      // 'close', not 'exit': only then has every line the child wrote been read. Lines still in the
+      // pipe at 'exit' would leave operations it started or acknowledged unknown here.
+      const exited = new Promise<void>((resolve) => process_.once('close', () => resolve()));
       const ready = deferred();
       createInterface({ input: process_.stdout! }).on('line', (text) => {
         const line = JSON.parse(text) as { ready?: boolean; start?: string; ack?: string; id: string; version: number };
