@@ -8,6 +8,7 @@ import { ManualClock } from './clock.js';
 import { IDEMPOTENCY_LOG_FILE_NAME, IDEMPOTENCY_SNAPSHOT_FILE_NAME } from './idempotency-files.js';
 import { PersistentIdempotency, type PersistentIdempotencyOptions } from './idempotency-persistence.js';
 import type { StoredResponse } from './idempotency.js';
+import { RAW_KEY } from '../audit/test-support.js';
 
 type WriteKind = 'log' | 'snapshot';
 
@@ -40,7 +41,6 @@ vi.mock('./idempotency-files.js', async (importOriginal) => {
 
 const HOUR = 3_600_000;
 /** Shaped like an API key, as a create or rotate response shows it once. */
-const RAW_KEY = 'sk_live_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
 
 let dir: string;
 let clock: ManualClock;
