@@ -483,7 +483,7 @@ describe('retention', () => {
     expect(await reopened.verifyIntegrity(WS)).toMatchObject({ intact: true, events_checked: 4 });
   });
 
-  it('runs one prune at a time: a call made while one runs gets its report', async () => {
+  it('runs one prune at a time: a call made while one runs waits for it, then prunes on its own', async () => {
     const clock = new ManualClock(START);
     const log = await fileLog(clock, { segmentMaxAgeMs: 1000 * DAY, segmentMaxBytes: 1500, retentionDays: () => 30 });
     for (const day of [0, 1, 5, 40]) {
@@ -493,10 +493,33 @@ describe('retention', () => {
     }
     clock.set(START + 45 * DAY);
     const [first, second] = await Promise.all([log.prune(), log.prune()]);
-    expect(second).toBe(first);
     expect(first.workspaces[0]).toMatchObject({ removed_events: 2 });
+    expect(second.workspaces).toEqual([]); // it ran after the first, which had removed everything due
     expect(await log.verifyIntegrity(WS)).toMatchObject({ intact: true });
-    expect((await log.prune()).workspaces).toEqual([]); // the next call runs a prune of its own
+  });
+
+  it('waits for a running prune when it closes, so no file changes after close', async () => {
+    const clock = new ManualClock(START);
+    let releaseRetention!: (days: number) => void;
+    const retention = new Promise<number>((resolve) => (releaseRetention = resolve));
+    const log = await fileLog(clock, { segmentMaxAgeMs: 1000 * DAY, segmentMaxBytes: 1500, retentionDays: () => retention });
+    for (const day of [0, 1, 5, 40]) {
+      clock.set(START + day * DAY);
+      log.record(sampleEvent({ occurred_at: new Date(clock.now()).toISOString(), details: { day } }));
+      await log.flush();
+    }
+    clock.set(START + 45 * DAY);
+    let pruned = false;
+    const pruning = log.prune().finally(() => (pruned = true));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the prune is waiting for the retention setting
+    let closed = false;
+    const closing = log.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    releaseRetention(30);
+    await closing;
+    expect(pruned).toBe(true);
+    expect((await pruning).workspaces[0]).toMatchObject({ removed_events: 2 });
   });
 
   it('prunes everything of an idle workspace and continues the chain', async () => {

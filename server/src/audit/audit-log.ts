@@ -935,18 +935,23 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
    */
   async prune(now: Date | number = this.clock.now()): Promise<PruneReport> {
     this.checkState();
-    // One at a time (the hourly timer may meet a call from the API): two prunes of a workspace
+    // One at a time (the hourly timer may meet another caller): two prunes of a workspace
     // interleaved could anchor the chain at a segment the other one deletes. A call made while one
-    // runs gets its report.
-    this.#pruning ??= this.#prune(typeof now === 'number' ? now : now.getTime()).finally(() => {
-      this.#pruning = undefined;
-    });
-    return await this.#pruning;
+    // runs waits for it, then prunes with its own time and the retention settings of then.
+    const nowMs = typeof now === 'number' ? now : now.getTime();
+    const run = (this.#pruning ?? Promise.resolve()).catch(() => undefined).then(() => this.#prune(nowMs));
+    this.#pruning = run;
+    try {
+      return await run;
+    } finally {
+      if (this.#pruning === run) this.#pruning = undefined;
+    }
   }
 
   async #prune(nowMs: number): Promise<PruneReport> {
     const report: PruneReport = { workspaces: [] };
     for (const state of [...this.workspaces.values()]) {
+      if (this.#closing) break; // close waits for this prune: finish early
       const days = await this.retentionFor(state.id);
       const result = await this.#pruneWorkspace(state, nowMs - days * DAY_MS);
       if (result.removed_segments.length > 0) report.workspaces.push({ workspace_id: state.id, retention_days: days, ...result });
@@ -1067,6 +1072,8 @@ export class AuditLog extends AuditLogCore<FileWorkspace> {
     this.#closing ??= (async () => {
       for (const timer of this.#timers) clearInterval(timer);
       await this.#maintaining?.catch(() => undefined);
+      // A prune still running would go on deleting files after close returned.
+      await this.#pruning?.catch(() => undefined);
       try {
         if (!this.#failure) await this.#syncHeads().catch((error: unknown) => this.#report(error));
       } finally {
