@@ -316,6 +316,23 @@ describe('PersistentIdempotency', () => {
       expect(keysOf(await openPersistence())).toEqual(['a', 'b', 'c']);
     });
 
+    it('is back to the normal interval as soon as a flush works after failed saves', async () => {
+      const persistence = await openWithBackgroundSaves(5_000);
+      completeRequest(persistence, 'a');
+      failWrites();
+      await vi.advanceTimersByTimeAsync(5_000 + 10_000 + 20_000); // three failures: the next try is 40 s away
+      expect(writes.attempts).toBe(3);
+      writes.before = undefined;
+      await persistence.flush();
+      expect(warnings[1]).toBe('saving idempotent responses works again, after 3 failed attempts.');
+      const saved = writes.attempts;
+      completeRequest(persistence, 'b');
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(writes.attempts).toBe(saved + 1);
+      await persistence.close();
+      expect(keysOf(await openPersistence())).toEqual(['a', 'b']);
+    });
+
     it('does not queue saves behind one still running: ticks meanwhile are skipped', async () => {
       const persistence = await openWithBackgroundSaves(1_000);
       completeRequest(persistence, 'a');

@@ -145,9 +145,14 @@ export class PersistentIdempotency {
   }
 
   /** Saves the completions noted since the last save, now. Refused once closed. */
-  flush(): Promise<void> {
-    if (this.#closed) return Promise.reject(closedError());
-    return this.#save();
+  async flush(): Promise<void> {
+    if (this.#closed) throw closedError();
+    await this.#save();
+    if (this.#failedSaves === 0) return;
+    // Saving works again: back to the normal interval now, not after the backed-off wait.
+    this.#recovered();
+    clearTimeout(this.#timer);
+    if (!this.#closed) this.#scheduleBackgroundSave();
   }
 
   /**
@@ -225,7 +230,7 @@ export class PersistentIdempotency {
     } catch (error) {
       this.#failedSaves += 1;
       this.#saveDelayMs = Math.min(2 * this.#saveDelayMs, Math.max(MAX_RETRY_DELAY_MS, this.#saveIntervalMs));
-      if (this.#failedSaves === 1) {
+      if (this.#failedSaves === 1 && !this.#closed) {
         this.#warn(
           `saving idempotent responses failed: ${messageOf(error)}. Retrying less and less often (up to every ` +
             `${MAX_RETRY_DELAY_MS / 60_000} min); said again once a save works.`,
@@ -233,7 +238,12 @@ export class PersistentIdempotency {
       }
       return;
     }
-    if (this.#failedSaves > 0) this.#warn(`saving idempotent responses works again, after ${this.#failedSaves} failed attempts.`);
+    if (this.#failedSaves > 0) this.#recovered();
+  }
+
+  /** A save worked after failed ones: say so, and save at the normal interval again. */
+  #recovered(): void {
+    this.#warn(`saving idempotent responses works again, after ${this.#failedSaves} failed attempts.`);
     this.#failedSaves = 0;
     this.#saveDelayMs = this.#saveIntervalMs;
   }
