@@ -1,6 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { AuditLog } from './audit/index.js';
 import { openMemoryStore } from './data/open.js';
-import { createMemoryPipeline } from './events.js';
+import { createMemoryPipeline, openEventPipeline } from './events.js';
+import { UsageCounters } from './usage/index.js';
 import { ManualClock } from './traffic/clock.js';
 
 describe('the event pipeline', () => {
@@ -20,5 +25,20 @@ describe('the event pipeline', () => {
     const usageFlushed = vi.spyOn(pipeline.usage, 'flush');
     await expect(pipeline.flush()).rejects.toThrow('disk full');
     expect(usageFlushed).toHaveBeenCalled();
+  });
+
+  it('closes the parts it opened when a later one fails to open', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tessera-pipeline-'));
+    try {
+      await writeFile(join(dataDir, 'alerts.json'), '{ damaged');
+      const auditClosed = vi.spyOn(AuditLog.prototype, 'close');
+      const usageClosed = vi.spyOn(UsageCounters.prototype, 'close');
+      await expect(openEventPipeline({ dataDir, store: openMemoryStore(), clock: new ManualClock(0) })).rejects.toThrow(/alerts\.json/);
+      expect(auditClosed).toHaveBeenCalledTimes(1);
+      expect(usageClosed).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.restoreAllMocks();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

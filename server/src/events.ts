@@ -7,7 +7,7 @@
 import { AuditExportService, AuditLog, MemoryAuditLog, combineSinks, retentionFromStore, type AuditLogApi, type EventSink } from './audit/index.js';
 import { AlertEngine, AlertService } from './alerts/index.js';
 import type { StoreReader, TesseraStore } from './data/store.js';
-import { runEach } from './run-each.js';
+import { failuresOf, runEach, together } from './run-each.js';
 import type { Clock } from './traffic/index.js';
 import { createMetricsRegistry, keyCountsFromStore, PrometheusEventSink, UsageCounters, type TesseraMetrics } from './usage/index.js';
 
@@ -62,11 +62,25 @@ function assemble(parts: Parts, options: EventPipelineOptions, expiryScanInterva
 export async function openEventPipeline(options: EventPipelineOptions & { dataDir: string }): Promise<EventPipeline> {
   const { dataDir, store, clock } = options;
   const onError = options.onError ?? ((error: Error) => console.error(`tessera-server: ${error.message}`));
-  const audit = await AuditLog.open(dataDir, { clock, retentionDays: retentionFromStore(store), onError });
-  const usage = await UsageCounters.open(dataDir, { clock, onError });
-  const alerts = await AlertService.open(dataDir, { clock, onError });
-  const exports = await AuditExportService.open(dataDir, audit, { clock, onError, ...(options.exportSigningSecret ? { signingSecret: options.exportSigningSecret } : {}) });
-  return assemble({ audit, usage, alerts, exports }, { ...options, onError }, options.expiryScanIntervalMs ?? 3_600_000);
+  // What opened is closed again if a later part fails to open: the audit log's timers would
+  // otherwise keep writing in a folder whose lock the caller is about to release.
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const opening = async <T extends { close(): Promise<void> }>(part: Promise<T>): Promise<T> => {
+    const value = await part;
+    opened.unshift(value);
+    return value;
+  };
+  try {
+    const audit = await opening(AuditLog.open(dataDir, { clock, retentionDays: retentionFromStore(store), onError }));
+    const usage = await opening(UsageCounters.open(dataDir, { clock, onError }));
+    const alerts = await opening(AlertService.open(dataDir, { clock, onError }));
+    const signing = options.exportSigningSecret ? { signingSecret: options.exportSigningSecret } : {};
+    const exports = await opening(AuditExportService.open(dataDir, audit, { clock, onError, ...signing }));
+    return assemble({ audit, usage, alerts, exports }, { ...options, onError }, options.expiryScanIntervalMs ?? 3_600_000);
+  } catch (error) {
+    const failures = await failuresOf(opened.map((part) => () => part.close()));
+    throw together([error, ...failures], 'opening the event pipeline');
+  }
 }
 
 /** The same services in memory (tests, the in-process mock); expiry scans run only when asked. */
