@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { MAX_BODY_BYTES } from '../src/app.js';
 import { digestOf } from '../src/domain/credentials.js';
+import type { ApiKeyRecord as Key } from '../src/domain/model.js';
 import { requestBody } from '../src/http/request-body.js';
 import type { Services } from '../src/routes/services.js';
 import { startTessera } from '../src/runtime.js';
@@ -37,7 +38,6 @@ async function floorRoutes(services: Services) {
     lines = [];
     writing = writing.then(() => file.write(text)).then(() => undefined);
   }, 10).unref();
-  type Key = NonNullable<Awaited<ReturnType<Services['store']['apiKeyByDigest']>>>;
   const party = (key: Key) => ({ id: key.id, name: key.name, type: 'api_key' });
   const use = (c: Context, actor: Key, target: Key) =>
     lines.push(
