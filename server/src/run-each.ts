@@ -3,6 +3,7 @@
  * one failed, or one failed save (a full disk) would leave the others unsaved and the data
  * folder locked.
  */
+import { messageOf } from './error-message.js';
 
 /** Runs `steps` in order, each whatever the earlier ones did; returns what they threw, in order. */
 export async function failuresOf(steps: ReadonlyArray<() => unknown>): Promise<unknown[]> {
@@ -31,8 +32,4 @@ export function together(failures: readonly unknown[], what: string): unknown {
 export async function runEach(what: string, steps: ReadonlyArray<() => unknown>): Promise<void> {
   const failures = await failuresOf(steps);
   if (failures.length > 0) throw together(failures, what);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -16,6 +16,7 @@ import { openEventPipeline, type EventPipeline } from './events.js';
 import { failuresOf, runEach, together } from './run-each.js';
 import { listen, type ListenOptions } from './server.js';
 import { PersistentIdempotency, systemClock, type Clock } from './traffic/index.js';
+import { messageOf } from './error-message.js';
 
 export interface RunningTessera {
   url: string;
@@ -40,7 +41,7 @@ export async function startTessera(
   const store = await openFileStore(config.dataDir, {
     onFailure: (error) => console.error(`tessera-server: storage failed: ${error.message}`),
     // Nothing is lost (the journal holds every change) and the checkpoint is retried; still, say so.
-    onCheckpointError: (error) => console.error(`tessera-server: checkpoint failed, will retry: ${error instanceof Error ? error.message : String(error)}`),
+    onCheckpointError: (error) => console.error(`tessera-server: checkpoint failed, will retry: ${messageOf(error)}`),
   });
   let idempotency: PersistentIdempotency | undefined;
   let pipeline: EventPipeline | undefined;

@@ -55,6 +55,7 @@ import {
   type PruneReport,
 } from './types.js';
 import { idTag, WorkspaceIndex, type IndexEntryInput } from './workspace-index.js';
+import { messageOf } from '../error-message.js';
 
 const DAY_MS = 86_400_000;
 
@@ -76,7 +77,7 @@ export class AuditLogClosedError extends Error {
 export class AuditLogFailedError extends Error {
   readonly code = 'audit_log_failed';
   constructor(cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = messageOf(cause);
     super(`The audit log stopped after a storage failure (${detail}); events can no longer be recorded. Restart the server.`, { cause });
     this.name = 'AuditLogFailedError';
   }

@@ -34,6 +34,7 @@ import { postWebhook, type FetchLike } from '../alerts/webhook.js';
 import { RANGE_MS, resolveFilters } from './filters.js';
 import { EXPORT_CONTENT_TYPES, EXPORT_FILE_EXTENSIONS, exportEncoder } from './formats.js';
 import type { AuditExport, AuditExportFormat, AuditFilters, AuditLogApi } from './types.js';
+import { messageOf } from '../error-message.js';
 
 export type CreateAuditExportRequest = components['schemas']['CreateAuditExportRequest'];
 
@@ -264,7 +265,7 @@ export class AuditExportService {
         );
       }
     } catch (error) {
-      result = { ok: false, status: null, error: error instanceof Error ? error.message : String(error) };
+      result = { ok: false, status: null, error: messageOf(error) };
     }
     return { ...result, count };
   }

@@ -22,6 +22,7 @@ import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDirectory, writeAll } from './durable-file.js';
 import { readLineBatches } from './line-reader.js';
+import { messageOf } from '../error-message.js';
 
 const SEGMENT_PATTERN = /^(\d{6,})-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.ndjson$/;
 const NEWLINE = 0x0a;
@@ -92,7 +93,7 @@ export class AppendLogFailedError extends Error {
   readonly code = 'append_log_failed';
 
   constructor(dir: string, cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = messageOf(cause);
     super(
       `Writing to the log in ${dir} failed (${detail}). Records appended since the last successful ` +
         `flush may be lost; the log refuses further appends. Fix the cause and restart the server.`,

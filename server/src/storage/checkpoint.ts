@@ -18,6 +18,7 @@ import {
   removeLeftoverTempFiles,
   writeFileDurably,
 } from './durable-file.js';
+import { messageOf } from '../error-message.js';
 
 export interface CheckpointCodec<S> {
   /** State -> JSON-serializable value. */
@@ -105,7 +106,7 @@ export class Checkpoint<S> {
       try {
         state = options.decode(value);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         throw new CorruptDataFileError(filePath, `its content does not have the expected shape (${message})`, {
           cause: error,
         });

@@ -19,6 +19,7 @@ import { readFile, rm, stat, writeFile, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { messageOf } from '../error-message.js';
 
 export const DATA_DIR_LOCK_NAME = 'tessera.lock';
 const OWNER_FILE_NAME = 'tessera.lock.owner.json';
@@ -101,7 +102,7 @@ export async function acquireDataDirLock(dir: string, options: DataDirLockOption
     resolvedDir = await realpath(dir);
     if (!(await stat(resolvedDir)).isDirectory()) throw new Error('it is not a folder');
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = messageOf(error);
     throw new Error(`Cannot use data folder ${dir}: ${detail}. Create it first or fix the path.`, { cause: error });
   }
   const staleMs = options.staleMs ?? DEFAULT_LOCK_STALE_MS;

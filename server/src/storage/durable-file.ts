@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { messageOf } from '../error-message.js';
 
 /** The file exists but its content cannot be used. It is never overwritten by Tessera. */
 export class CorruptDataFileError extends Error {
@@ -35,7 +36,7 @@ export class UnreadableDataFileError extends Error {
   readonly path: string;
 
   constructor(filePath: string, cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = messageOf(cause);
     super(
       `Cannot read data file ${filePath} (${detail}). Check that it is a regular file and that the user ` +
         `running Tessera may read and write it and its folder.`,
@@ -222,7 +223,7 @@ export function parseJsonBytes(filePath: string, bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     const truncated = /end of (JSON )?input|Unterminated/i.test(message);
     const reason = truncated
       ? `it looks truncated and is not valid JSON (${message})`

@@ -14,6 +14,7 @@ import {
   writeFileDurably,
 } from './durable-file.js';
 import { LowDocumentStore, type StoreFailedError } from './document-store.js';
+import { messageOf } from '../error-message.js';
 
 /** Turns the parsed file into a `T` or throws (e.g. a zod schema's `parse`). */
 export type DocumentValidator<T> = (value: unknown) => T;
@@ -51,7 +52,7 @@ export class DurableJsonFileAdapter<T> implements Adapter<T> {
     try {
       return this.#validate(value);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       throw new CorruptDataFileError(this.path, `its content does not have the expected shape (${message})`, {
         cause: error,
       });

@@ -22,6 +22,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory, isPlainObject, namesIn, writeAll } from './durable-file.js';
 import { readLineBatches } from './line-reader.js';
+import { messageOf } from '../error-message.js';
 
 export interface JournalFile {
   generation: number;
@@ -73,7 +74,7 @@ function parseEntry(line: Buffer): JournalEntry | string {
   try {
     value = JSON.parse(utf8.decode(line));
   } catch (error) {
-    return `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
+    return `it is not valid JSON (${messageOf(error)})`;
   }
   if (!isPlainObject(value)) return 'it is not an object';
   const { seq, writes } = value;

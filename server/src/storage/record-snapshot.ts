@@ -36,6 +36,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { CorruptDataFileError, isPlainObject, parseJsonBytes, readDataFile, writeAll, writeFileDurablyWith } from './durable-file.js';
 import { BaseFile, CapturedRowReader, RowTable, type CapturedRows } from './row-table.js';
+import { messageOf } from '../error-message.js';
 
 const SEAL_FIELD = 'sha256';
 const SEQ_FIELD = 'journal_seq';
@@ -112,7 +113,7 @@ function checkMeta(filePath: string, format: SnapshotFormat, meta: Record<string
   try {
     format.validateMeta?.(meta);
   } catch (error) {
-    throw corrupt(filePath, error instanceof Error ? error.message : String(error), error);
+    throw corrupt(filePath, messageOf(error), error);
   }
 }
 

@@ -31,6 +31,7 @@ import { StoreClosedError, type StoreFailedError } from './store-errors.js';
 import { JournalWriter, deleteJournalsBefore, listJournalFiles, replayJournal } from './record-journal.js';
 import { RecordSnapshotAdapter, writeSnapshotFile, type RecordSnapshot, type SnapshotFormat } from './record-snapshot.js';
 import { RowTable, readLeadingStrings, type BaseFile } from './row-table.js';
+import { messageOf } from '../error-message.js';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -361,7 +362,7 @@ export class RecordStore {
     });
     this.#onCheckpointError =
       options.onCheckpointError ??
-      ((error) => process.emitWarning(`Checkpointing ${description} failed; the journal keeps every change and it is retried later: ${error instanceof Error ? error.message : String(error)}`));
+      ((error) => process.emitWarning(`Checkpointing ${description} failed; the journal keeps every change and it is retried later: ${messageOf(error)}`));
     this.#checkpointMinBytes = options.checkpointMinBytes ?? DEFAULT_CHECKPOINT_MIN_BYTES;
     this.#checkpointRatio = options.checkpointSnapshotRatio ?? DEFAULT_CHECKPOINT_RATIO;
     for (const spec of options.collections) {

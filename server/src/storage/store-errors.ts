@@ -1,3 +1,5 @@
+import { messageOf } from '../error-message.js';
+
 /** The store stopped accepting reads and writes after a failed write. Restart to reload from disk. */
 export class StoreFailedError extends Error {
   readonly code: string = 'store_failed';
@@ -13,7 +15,7 @@ export class DocumentWriteError extends StoreFailedError {
   override readonly code: string = 'document_write_failed';
 
   constructor(description: string, cause: unknown) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = messageOf(cause);
     super(
       `Writing ${description} failed (${detail}). The change may or may not have reached the disk; ` +
         `the store now refuses reads and writes. Fix the cause (disk full, permissions) and restart ` +

@@ -19,6 +19,7 @@ import {
 import { readLineBatches } from '../storage/line-reader.js';
 import type { CompletedIdempotencyEntry } from './idempotency.js';
 import { decodeRecord, decodeSnapshotHeader, parseLine, type SnapshotHeader } from './idempotency-records.js';
+import { messageOf } from '../error-message.js';
 
 export const IDEMPOTENCY_SNAPSHOT_FILE_NAME = 'idempotency.ndjson';
 export const IDEMPOTENCY_LOG_FILE_NAME = 'idempotency-log.ndjson';
@@ -66,7 +67,7 @@ async function readValues(filePath: string, onValue: (value: unknown) => void): 
         try {
           onValue(parseLine(line.bytes));
         } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = messageOf(error);
           throw new CorruptDataFileError(filePath, `line ${lineNumber} is damaged: ${reason}`, { cause: error });
         }
       }

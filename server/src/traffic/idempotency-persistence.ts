@@ -47,6 +47,7 @@ import {
   type LogRecord,
 } from './idempotency-files.js';
 import { encodeRecord, encodeSnapshotHeader } from './idempotency-records.js';
+import { messageOf } from '../error-message.js';
 
 export const DEFAULT_IDEMPOTENCY_SAVE_INTERVAL_MS = 5_000;
 /** After failed background saves, the next one waits twice as long each time, up to this. */
@@ -348,6 +349,3 @@ function closedError(): Error {
   return new Error('The idempotency persistence is closed: nothing more is saved.');
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -13,6 +13,7 @@
  */
 import { isPlainObject } from '../storage/durable-file.js';
 import { idempotencyKeyProblem, type CompletedIdempotencyEntry, type WithheldIdempotencyEntry } from './idempotency.js';
+import { messageOf } from '../error-message.js';
 
 const SNAPSHOT_FORMAT = 'tessera-idempotency';
 const SNAPSHOT_VERSION = 1;
@@ -36,7 +37,7 @@ export function parseLine(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new Error(`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`it is not valid JSON (${messageOf(error)})`);
   }
 }
 
