@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CorruptDataFileError,
   UnreadableDataFileError,
+  parseJsonText,
   readJsonFile,
   removeLeftoverTempFiles,
   tempPathFor,
@@ -230,5 +231,13 @@ describe('writeAll', () => {
     calls.length = 0;
     await writeAll(handle, Buffer.from('abcd'));
     expect(calls).toEqual([[0, 4, null], [3, 1, null]]);
+  });
+});
+
+describe('parseJsonText', () => {
+  it('reads UTF-8 JSON, and says why bytes are not that', () => {
+    expect(parseJsonText(Buffer.from('{"a":[1,"é"]}'))).toEqual({ a: [1, 'é'] });
+    expect(() => parseJsonText(Buffer.from([0x7b, 0xff, 0x7d]))).toThrow('it is not valid UTF-8 text');
+    expect(() => parseJsonText(Buffer.from('{"scope":'))).toThrow(/^it is not valid JSON \(/);
   });
 });

@@ -207,6 +207,24 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
+ * The JSON value of `bytes` (a line of a log, say); throws an Error saying why they are not one:
+ * "it is not valid UTF-8 text" or "it is not valid JSON (…)", for the caller to put in context.
+ */
+export function parseJsonText(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new Error('it is not valid UTF-8 text');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`it is not valid JSON (${messageOf(error)})`);
+  }
+}
+
+/**
  * Parse the bytes of a JSON file read by the caller: {@link CorruptDataFileError} (naming
  * `filePath`) when they are empty, truncated, not UTF-8 or not JSON.
  */

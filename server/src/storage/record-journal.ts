@@ -20,7 +20,7 @@
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory, isPlainObject, namesIn, writeAll } from './durable-file.js';
+import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory, isPlainObject, namesIn, parseJsonText, writeAll } from './durable-file.js';
 import { readLineBatches } from './line-reader.js';
 import { messageOf } from '../error-message.js';
 
@@ -49,8 +49,6 @@ export interface JournalReplayReport {
   tornTails: Array<{ file: string; bytes: number }>;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 export function journalFileName(stem: string, generation: number): string {
   return `${stem}-journal-${String(generation).padStart(6, '0')}.ndjson`;
 }
@@ -72,9 +70,9 @@ export async function listJournalFiles(dir: string, stem: string): Promise<Journ
 function parseEntry(line: Buffer): JournalEntry | string {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(line));
+    value = parseJsonText(line);
   } catch (error) {
-    return `it is not valid JSON (${messageOf(error)})`;
+    return messageOf(error);
   }
   if (!isPlainObject(value)) return 'it is not an object';
   const { seq, writes } = value;

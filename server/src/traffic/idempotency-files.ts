@@ -12,13 +12,14 @@ import {
   CorruptDataFileError,
   errnoCode,
   fsyncDirectory,
+  parseJsonText,
   UnreadableDataFileError,
   writeAll,
   writeFileDurablyWith,
 } from '../storage/durable-file.js';
 import { readLineBatches } from '../storage/line-reader.js';
 import type { CompletedIdempotencyEntry } from './idempotency.js';
-import { decodeRecord, decodeSnapshotHeader, parseLine, type SnapshotHeader } from './idempotency-records.js';
+import { decodeRecord, decodeSnapshotHeader, type SnapshotHeader } from './idempotency-records.js';
 import { messageOf } from '../error-message.js';
 
 export const IDEMPOTENCY_SNAPSHOT_FILE_NAME = 'idempotency.ndjson';
@@ -65,7 +66,7 @@ async function readValues(filePath: string, onValue: (value: unknown) => void): 
       for (const line of next.value) {
         lineNumber += 1;
         try {
-          onValue(parseLine(line.bytes));
+          onValue(parseJsonText(line.bytes));
         } catch (error) {
           const reason = messageOf(error);
           throw new CorruptDataFileError(filePath, `line ${lineNumber} is damaged: ${reason}`, { cause: error });

@@ -13,7 +13,6 @@
  */
 import { isPlainObject } from '../storage/durable-file.js';
 import { idempotencyKeyProblem, type CompletedIdempotencyEntry, type WithheldIdempotencyEntry } from './idempotency.js';
-import { messageOf } from '../error-message.js';
 
 const SNAPSHOT_FORMAT = 'tessera-idempotency';
 const SNAPSHOT_VERSION = 1;
@@ -22,23 +21,6 @@ const SNAPSHOT_VERSION = 1;
 export interface SnapshotHeader {
   readonly seq: number;
   readonly entries: number;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A line's value; throws (saying why) when it is not UTF-8 JSON. */
-export function parseLine(bytes: Uint8Array): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new Error('it is not valid UTF-8');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new Error(`it is not valid JSON (${messageOf(error)})`);
-  }
 }
 
 export function encodeSnapshotHeader(header: SnapshotHeader): string {
