@@ -76,6 +76,15 @@ function holdNextWrite(): { started: Promise<WriteKind>; release: (failure?: Err
   return { started: startedPromise, release };
 }
 
+/** Completes `key`, then flushes with the save's first write held: the flush, and the held write to release. */
+async function flushHeldAfterCompleting(persistence: PersistentIdempotency, key: string) {
+  completeRequest(persistence, key);
+  const slow = holdNextWrite();
+  const flushing = persistence.flush();
+  await slow.started;
+  return { slow, flushing };
+}
+
 /** Makes every write fail (a full disk) until `writes.before` is reset. */
 function failWrites(): void {
   writes.before = () => Promise.reject(new Error('ENOSPC: no space left on device'));
@@ -350,10 +359,7 @@ describe('PersistentIdempotency', () => {
 
     it('skips a tick while a flush runs, leaving what it did not save to the next tick', async () => {
       const persistence = await openWithBackgroundSaves(1_000);
-      completeRequest(persistence, 'a');
-      const slow = holdNextWrite();
-      const flushing = persistence.flush();
-      await slow.started;
+      const { slow, flushing } = await flushHeldAfterCompleting(persistence, 'a');
       completeRequest(persistence, 'b');
       await vi.advanceTimersByTimeAsync(1_000);
       failWrites();
@@ -406,10 +412,7 @@ describe('PersistentIdempotency', () => {
 
     it('keeps completions noted during a slow save for the next one: none lost, none written twice', async () => {
       const persistence = await openPersistence();
-      completeRequest(persistence, 'a');
-      const slow = holdNextWrite();
-      const first = persistence.flush();
-      await slow.started;
+      const { slow, flushing: first } = await flushHeldAfterCompleting(persistence, 'a');
       completeRequest(persistence, 'b');
       completeRequest(persistence, 'c');
       slow.release();
@@ -422,10 +425,7 @@ describe('PersistentIdempotency', () => {
 
     it('runs a save asked for during another after it, never alongside', async () => {
       const persistence = await openPersistence();
-      completeRequest(persistence, 'a');
-      const slow = holdNextWrite();
-      const first = persistence.flush();
-      await slow.started;
+      const { slow, flushing: first } = await flushHeldAfterCompleting(persistence, 'a');
       completeRequest(persistence, 'b');
       const second = persistence.flush();
       const compaction = persistence.compact();
@@ -438,10 +438,7 @@ describe('PersistentIdempotency', () => {
 
     it('when a save hangs while more completes than the store holds, drops the notes and compacts next', async () => {
       const persistence = await openPersistence({ maxEntries: 3 });
-      completeRequest(persistence, 'a');
-      const slow = holdNextWrite();
-      const first = persistence.flush();
-      await slow.started;
+      const { slow, flushing: first } = await flushHeldAfterCompleting(persistence, 'a');
       for (const key of ['b', 'c', 'd', 'e', 'f']) completeRequest(persistence, key);
       slow.release();
       await first;

@@ -222,6 +222,16 @@ describe('InMemoryIdempotencyStore', () => {
 
 describe('InMemoryIdempotencyStore memory cap', () => {
   const answer = (chars: number): StoredResponse => ({ status: 200, headers: {}, body: 'x'.repeat(chars) });
+  /** A store completing `answers` ([key, body characters]) in turn, and the keys `onCompleted` was told about. */
+  const storeCompleting = (maxStoredChars: number, answers: ReadonlyArray<readonly [string, number]>) => {
+    const noted: string[] = [];
+    const store = new InMemoryIdempotencyStore({ clock: new ManualClock(), maxStoredChars, onCompleted: (entry) => noted.push(entry.idempotencyKey) });
+    for (const [key, chars] of answers) {
+      store.begin('key_1', key, 'fp');
+      store.complete('key_1', key, answer(chars));
+    }
+    return { store, noted };
+  };
 
   it('caps the stored bodies by dropping the oldest completed entries, never a live in-flight one', () => {
     const { store } = setup({ maxStoredChars: 250 });
@@ -249,12 +259,7 @@ describe('InMemoryIdempotencyStore memory cap', () => {
   });
 
   it('never evicts the response just stored, even when it alone is over the slack below the cap', () => {
-    const noted: string[] = [];
-    const store = new InMemoryIdempotencyStore({ clock: new ManualClock(), maxStoredChars: 100_000, onCompleted: (entry) => noted.push(entry.idempotencyKey) });
-    for (const [key, chars] of [['small', 100], ['large', 99_950]] as const) {
-      store.begin('key_1', key, 'fp');
-      store.complete('key_1', key, answer(chars));
-    }
+    const { store, noted } = storeCompleting(100_000, [['small', 100], ['large', 99_950]]);
     expect(store.begin('key_1', 'large', 'fp').kind).toBe('replay');
     expect(store.begin('key_1', 'small', 'fp').kind).toBe('proceed');
     expect(store.storedChars).toBe(99_950);
@@ -262,12 +267,7 @@ describe('InMemoryIdempotencyStore memory cap', () => {
   });
 
   it('keeps nothing of a response larger than the cap, evicts nothing for it, and does not tell onCompleted', () => {
-    const noted: string[] = [];
-    const store = new InMemoryIdempotencyStore({ clock: new ManualClock(), maxStoredChars: 1000, onCompleted: (entry) => noted.push(entry.idempotencyKey) });
-    for (const [key, chars] of [['small', 10], ['huge', 1001]] as const) {
-      store.begin('key_1', key, 'fp');
-      store.complete('key_1', key, answer(chars));
-    }
+    const { store, noted } = storeCompleting(1000, [['small', 10], ['huge', 1001]]);
     expect(store.completedEntries().map((entry) => entry.idempotencyKey)).toEqual(['small']);
     expect(noted).toEqual(['small']);
     expect(store.storedChars).toBe(10);
