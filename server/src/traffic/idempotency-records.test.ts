@@ -22,6 +22,18 @@ describe('idempotency records', () => {
     expect(decodeRecord(lineValue(encodeRecord(entry, false)))).toEqual({ entry, seq: undefined });
   });
 
+  it('are the JSON of their fields, whatever characters the response holds', () => {
+    const tricky: ReplayableIdempotencyEntry = {
+      ...entry,
+      scope: 'key:key_"1"',
+      response: { status: 200, headers: { location: '/v1/"x"\\y' }, body: '{"q":"\\"\\\\","s":"\u2028\u0000 \ud83d\ude00 \ud800"}' },
+    };
+    const { scope, idempotencyKey: key, fingerprint, response } = tricky;
+    const expected = { seq: 3, scope, key, fingerprint, expires_at: '2026-03-02T10:00:00.000Z', status: 200, headers: response.headers, body: response.body };
+    expect(encodeRecord(tricky, false, 3)).toBe(`${JSON.stringify(expected)}\n`);
+    expect(decodeRecord(lineValue(encodeRecord(tricky, false, 3)))).toEqual({ entry: tricky, seq: 3 });
+  });
+
   it('withheld, keep everything but the response', () => {
     const line = encodeRecord(entry, true);
     expect(line).not.toContain('key_1');

@@ -36,21 +36,21 @@ export function decodeSnapshotHeader(value: unknown): SnapshotHeader {
 /**
  * One record, with its newline. `withhold` drops the response (headers and body) whatever the
  * entry holds; `seq` is given for log records.
+ *
+ * Written out field by field rather than as one object to JSON.stringify: every response an SDK
+ * call completes is encoded here (once in the log, again in each snapshot it survives into), and
+ * building an object of spread fields per record took twice as long.
  */
 export function encodeRecord(entry: CompletedIdempotencyEntry, withhold: boolean, seq?: number): string {
-  const fields = {
-    ...(seq === undefined ? {} : { seq }),
-    scope: entry.scope,
-    key: entry.idempotencyKey,
-    fingerprint: entry.fingerprint,
-    expires_at: new Date(entry.expiresAtMs).toISOString(),
-  };
+  const fields =
+    `${seq === undefined ? '{' : `{"seq":${seq},`}"scope":${JSON.stringify(entry.scope)},"key":${JSON.stringify(entry.idempotencyKey)},` +
+    `"fingerprint":${JSON.stringify(entry.fingerprint)},"expires_at":"${new Date(entry.expiresAtMs).toISOString()}"`;
   if (withhold || entry.state === 'withheld') {
     const status = entry.state === 'withheld' ? entry.status : entry.response.status;
-    return `${JSON.stringify({ ...fields, status, withheld: true })}\n`;
+    return `${fields},"status":${status},"withheld":true}\n`;
   }
   const { status, headers, body } = entry.response;
-  return `${JSON.stringify({ ...fields, status, headers, body })}\n`;
+  return `${fields},"status":${status},"headers":${JSON.stringify(headers)},"body":${JSON.stringify(body)}}\n`;
 }
 
 /** The entry a record holds, and its `seq` if it has one; throws (saying why) when it is malformed. */
