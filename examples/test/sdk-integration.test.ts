@@ -8,6 +8,7 @@ import {
   NotFoundError,
   RateLimitError,
   Tessera,
+  VERSION,
   isWellFormedKey,
   type ApiKeyCreated,
   type FetchLike,
@@ -162,7 +163,7 @@ describe('the SDK against the reference server', () => {
     const about = events.filter((e) => e.target?.id === key.id);
     expect(about.map((e) => e.type)).toEqual(expect.arrayContaining(['api_key.created', 'api_key.used', 'api_key.rotated', 'api_key.revoked']));
     const created = about.find((e) => e.type === 'api_key.created')!;
-    expect(created).toMatchObject({ workspace_id: workspaceId, method: 'POST', status: 201, actor: { type: 'member' } });
+    expect(created).toMatchObject({ workspace_id: workspaceId, method: 'POST', status: 201, actor: { type: 'member' }, user_agent: `tessera-sdk/${VERSION}` });
     expect(JSON.stringify(events)).not.toContain(key.key);
   });
 

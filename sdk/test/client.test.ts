@@ -125,7 +125,7 @@ describe('dataOrThrow / dataWithResponse', () => {
 });
 
 describe('VERSION', () => {
-  it('matches package.json, since it is sent in X-Tessera-Client', () => {
+  it('matches package.json, since it is sent as the User-Agent', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(VERSION).toBe(pkg.version);
   });

@@ -10,8 +10,12 @@ import type { RandomSource, Sleep } from './retry.js';
 import { createRetryingFetch, PreparedRequest, type RetryingFetch } from './transport.js';
 import { VERSION } from '../version.js';
 
-/** The header naming the SDK and its version (`tessera-sdk/0.1.0`). */
-export const CLIENT_HEADER = 'X-Tessera-Client';
+/**
+ * The header naming the SDK and its version (`tessera-sdk/0.1.0`): the `User-Agent`, in place of the runtime's own
+ * (`node`), so that the audit log says which client made a call, and no header is added to every request for it.
+ * A browser that does not let pages set it sends its own.
+ */
+export const CLIENT_HEADER = 'User-Agent';
 
 /** Hooks for tests and unusual runtimes; not needed in normal use. */
 export interface TransportInternals {
