@@ -2,7 +2,6 @@
  * The benchmarks of the other parts, measured in the same run: the SDK's overhead against a
  * raw fetch to the same server, the SDK bundle size, and the audit log on a million events.
  */
-import { Tessera } from '@tessera/sdk';
 import { measureAll } from '../../sdk/scripts/size.js';
 import { benchAuditExport, benchAuditQuery } from '../src/audit/bench-support.js';
 import type { Seeded } from './seed.js';
@@ -11,20 +10,35 @@ const AUDIT_EVENTS = Number(process.env.TESSERA_BENCH_AUDIT_EVENTS ?? 1_000_000)
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /**
- * Ms per call of each of `calls`, batch by batch, the batches interleaved so that all sides see the
- * same machine load; ratios are then taken within a batch and their median reported, which a
- * moment of load elsewhere on the machine does not move.
+ * Ms per call of each of `calls`, batch by batch. Within a batch the calls take turns, one call of
+ * each in turn, in an order that reverses every turn, so that all sides see the same machine load
+ * and none always follows the same one; ratios are then taken within a batch and their median
+ * reported, which a moment of load elsewhere on the machine does not move.
  */
 async function interleaved(calls: Record<string, () => Promise<unknown>>, batches: number, perBatch: number): Promise<Record<string, number[]>> {
-  const perBatchMs: Record<string, number[]> = Object.fromEntries(Object.keys(calls).map((k) => [k, []]));
+  const forward = Object.entries(calls);
+  const backward = [...forward].reverse();
+  const perBatchMs: Record<string, number[]> = Object.fromEntries(forward.map(([name]) => [name, []]));
   for (let b = 0; b < batches; b++) {
-    for (const [name, call] of Object.entries(calls)) {
-      const start = performance.now();
-      for (let i = 0; i < perBatch; i++) await call();
-      perBatchMs[name]!.push((performance.now() - start) / perBatch);
+    const totals = new Map(forward.map(([name]) => [name, 0]));
+    for (let i = 0; i < perBatch; i++) {
+      for (const [name, call] of i % 2 === 0 ? forward : backward) {
+        const start = performance.now();
+        await call();
+        totals.set(name, totals.get(name)! + performance.now() - start);
+      }
     }
+    for (const [name, total] of totals) perBatchMs[name]!.push(total / perBatch);
   }
   return perBatchMs;
+}
+
+/**
+ * The SDK as its users get it: the package's build, not the TypeScript sources this process runs
+ * on (`npm run bench` builds it first).
+ */
+async function builtSdk(): Promise<typeof import('@tessera/sdk')> {
+  return (await import(new URL('../../sdk/dist/index.js', import.meta.url).href)) as typeof import('@tessera/sdk');
 }
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -32,6 +46,7 @@ export const medianRatio = (of: number[], to: number[]) => median(of.map((value,
 
 export async function extraBenchmarks({ url, seeded }: { url: string; seeded: Seeded }): Promise<string[]> {
   const lines: string[] = ['', '## SDK'];
+  const { Tessera } = await builtSdk();
   const tessera = new Tessera({ apiKey: seeded.verifierKey, baseURL: url, workspaceId: seeded.workspaceId });
   const body = { key: seeded.targetKeys[0]!, required_scopes: ['api_keys.read'] };
   const raw = async () => {
