@@ -92,6 +92,18 @@ describe('decideRetry', () => {
     expect(decideRetry({ ...base, status: 429, headers: new Headers({ 'Retry-After': '60' }) })).toEqual({ retry: true, delayMs: 60_000, source: 'retry-after' });
   });
 
+  it('waits for the rate-limit reset on a 429 only: on a 5xx or an in-flight 409 the headers describe the key', () => {
+    const spent = new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 + 70) });
+    expect(decideRetry({ ...base, status: 429, headers: spent })).toEqual({ retry: false, reason: 'delay-exceeds-cap', requestedDelayMs: 70_000 });
+    expect(decideRetry({ ...base, status: 503, headers: spent })).toEqual({ retry: true, delayMs: 250, source: 'backoff' });
+    expect(decideRetry({ ...base, status: 409, code: 'idempotency_request_in_flight', headers: spent })).toEqual({ retry: true, delayMs: 250, source: 'backoff' });
+    const soon = new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 + 30) });
+    expect(decideRetry({ ...base, status: 429, headers: soon })).toEqual({ retry: true, delayMs: 30_000, source: 'rate-limit-reset' });
+    expect(decideRetry({ ...base, status: 500, headers: soon })).toEqual({ retry: true, delayMs: 250, source: 'backoff' });
+    // A Retry-After is the server's word whatever the status.
+    expect(decideRetry({ ...base, status: 503, headers: new Headers({ 'Retry-After': '3' }) })).toEqual({ retry: true, delayMs: 3000, source: 'retry-after' });
+  });
+
   it('retries a connection error (no status) with backoff', () => {
     expect(decideRetry({ ...base })).toEqual({ retry: true, delayMs: 250, source: 'backoff' });
   });

@@ -8,7 +8,9 @@
  *
  * Delay, first match wins:
  *  1. `Retry-After` (delay-seconds or HTTP-date), exactly as asked;
- *  2. `X-RateLimit-Reset` when `X-RateLimit-Remaining` is 0: wait until the window resets;
+ *  2. on a 429 only, `X-RateLimit-Reset` when `X-RateLimit-Remaining` is 0: wait until the window resets. The
+ *     server sends the rate-limit headers on every answer; on a 5xx or a 409 they describe the key, not why the
+ *     request failed, so they must not hold back (or, past the cap, prevent) the retry of a server error;
  *  3. exponential backoff 0.5 s, 1 s, 2 s, 4 s, 8 s (then 8 s) with *equal jitter*: a random delay in
  *     [backoff/2, backoff]. Equal rather than full jitter: clients still spread out, and no retry fires
  *     almost immediately after a failure, which would hit a struggling server at once.
@@ -132,7 +134,8 @@ export function decideRetry(ctx: RetryContext): RetryDecision {
   if (ctx.status !== undefined && !isRetryableStatus(ctx.status)) return { retry: false, reason: 'not-retryable' };
   if (ctx.status === 409 && ctx.code !== IDEMPOTENCY_IN_FLIGHT_CODE) return { retry: false, reason: 'not-retryable' };
   if (ctx.retryIndex >= ctx.maxRetries) return { retry: false, reason: 'retries-exhausted' };
-  const requested = ctx.headers ? serverRequestedDelay(ctx.headers, ctx.now ?? Date.now()) : null;
+  const asked = ctx.headers ? serverRequestedDelay(ctx.headers, ctx.now ?? Date.now()) : null;
+  const requested = asked?.source === 'rate-limit-reset' && ctx.status !== 429 ? null : asked;
   if (requested) {
     if (requested.ms > ctx.maxRetryDelay) return { retry: false, reason: 'delay-exceeds-cap', requestedDelayMs: requested.ms };
     return { retry: true, delayMs: requested.ms, source: requested.source };
