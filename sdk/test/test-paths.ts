@@ -1,6 +1,6 @@
 /**
- * A hand-written stand-in for the generated `paths` type (openapi-typescript shape), so the transport can be
- * tested through openapi-fetch before spec/generated/schema.d.ts exists.
+ * A small hand-written `paths` type (openapi-typescript's shape) for testing the transport through openapi-fetch on
+ * its own, apart from Tessera's operations (which test/resources.test.ts covers with the generated types).
  */
 import type { ListResponse } from '../src/core/pagination.js';
 import type { ProblemDetails } from '../src/core/errors.js';

@@ -20,6 +20,8 @@
  * e.g. `client.GET('/v1/me', { timeout: 5_000, maxRetries: 0, signal })`. They reach this wrapper in the init
  * of the prepared request, or, for a real `Request`, as properties openapi-fetch copies onto it. A middleware
  * that *replaces* the Request (rather than editing its headers) drops them, and the client-wide values apply.
+ * A caller's signal stays linked to the answered attempt so that it can abort the read of the body; the typed
+ * client unlinks it once it has read the body (see {@link unlinkCallerSignal}).
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, TesseraError } from './errors.js';
 import type { FetchLike } from './config.js';
@@ -167,6 +169,18 @@ function discardBody(response: Response): void {
   }
 }
 
+/** For each response handed back while a caller's signal is still linked to its attempt: how to unlink it. */
+const callerSignalLinks = new WeakMap<Response, () => void>();
+
+/**
+ * Stops the caller's signal from reaching the attempt that produced `response`, once its body has been read. Until
+ * then the signal may still abort the read; afterwards the link would only leave one listener per call on the
+ * caller's signal, which a long-lived signal (one shared by every call) would gather without end.
+ */
+export function unlinkCallerSignal(response: Response): void {
+  callerSignalLinks.get(response)?.();
+}
+
 /** The global fetch at call time, called with the URL and init (see the module description). */
 function globalFetch(url: string, init: RequestInit): Promise<Response> {
   const fetch = (globalThis as { fetch?: typeof globalThis.fetch }).fetch;
@@ -211,7 +225,8 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
         timedOut = true;
         abortAttempt(new APIConnectionTimeoutError());
       }, timeout);
-      const forwardUserAbort = () => abortAttempt(signal!.reason);
+      // As an APIUserAbortError: that is what a read of the body, once the headers are in, then fails with.
+      const forwardUserAbort = () => abortAttempt(new APIUserAbortError({ cause: signal!.reason }));
       signal?.addEventListener('abort', forwardUserAbort, { once: true });
 
       let response: Response;
@@ -220,7 +235,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
       } catch (error) {
         clearTimeout(timer);
         signal?.removeEventListener('abort', forwardUserAbort);
-        if (signal?.aborted) throw new APIUserAbortError({ cause: error });
+        if (signal?.aborted) throw error instanceof APIUserAbortError ? error : new APIUserAbortError({ cause: error });
         // Our own errors (no fetch available, …) are not network failures: retrying cannot help.
         if (!timedOut && error instanceof TesseraError) throw error;
         const decision = decideRetry({ retryIndex, maxRetries, maxRetryDelay: options.maxRetryDelay, now: now(), random: options.random });
@@ -234,7 +249,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
         continue;
       }
       // The timeout covers waiting for the response headers; reading the body is left to the caller, who can
-      // still abort it with their signal (kept linked to this attempt's controller).
+      // still abort it with their signal (kept linked to this attempt's controller until `unlinkCallerSignal`).
       clearTimeout(timer);
 
       // A 409 is retried only for an idempotent request still in flight: its problem `code` decides. The body
@@ -250,7 +265,10 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
         now: now(),
         random: options.random,
       });
-      if (!decision.retry) return response;
+      if (!decision.retry) {
+        if (signal) callerSignalLinks.set(response, () => signal.removeEventListener('abort', forwardUserAbort));
+        return response;
+      }
 
       signal?.removeEventListener('abort', forwardUserAbort);
       discardBody(response);
