@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_HEADER, createTransport, dataOrThrow, dataWithResponse } from '../src/core/client.js';
 import { APIUserAbortError, ConflictError, NotFoundError, TesseraError } from '../src/core/errors.js';
 import { VERSION } from '../src/version.js';
 import { API_KEY, BASE_URL, problemResponse, recordingSleep, useMswServer } from './helpers.js';
-import type { TestPaths } from './test-paths.js';
+import { thingsApi, type TestPaths } from './test-paths.js';
 
 const server = useMswServer();
 
@@ -17,7 +17,7 @@ function makeClient(defaultHeaders?: Record<string, string>) {
 function captureHeaders(): Headers[] {
   const seen: Headers[] = [];
   server.use(
-    http.get(`${BASE_URL}/v1/things/:id`, ({ request, params }) => {
+    thingsApi.get('/v1/things/{id}', ({ request, params }) => {
       seen.push(request.headers);
       return HttpResponse.json({ id: params.id, name: 'widget' });
     }),
@@ -72,7 +72,7 @@ describe('createTransport', () => {
 
 describe('dataOrThrow / dataWithResponse', () => {
   it('throws the error class of the status with the problem details', async () => {
-    server.use(http.get(`${BASE_URL}/v1/things/:id`, () => problemResponse(404, { code: 'not_found', detail: 'No such thing.', request_id: 'req_404' })));
+    server.use(thingsApi.get('/v1/things/{id}', () => problemResponse(404, { code: 'not_found', detail: 'No such thing.', request_id: 'req_404' })));
     const { client } = makeClient();
     const error = await dataOrThrow(client.GET('/v1/things/{id}', { params: { path: { id: 'nope' } } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
@@ -81,7 +81,7 @@ describe('dataOrThrow / dataWithResponse', () => {
   });
 
   it('throws for an error status with an empty body too', async () => {
-    server.use(http.get(`${BASE_URL}/v1/things/:id`, () => new HttpResponse(null, { status: 409, headers: { 'X-Request-Id': 'req_e' } })));
+    server.use(thingsApi.get('/v1/things/{id}', () => new HttpResponse(null, { status: 409, headers: { 'X-Request-Id': 'req_e' } })));
     const { client } = makeClient();
     const error = await dataOrThrow(client.GET('/v1/things/{id}', { params: { path: { id: 'x' } }, maxRetries: 0 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
@@ -89,14 +89,14 @@ describe('dataOrThrow / dataWithResponse', () => {
   });
 
   it('returns undefined data for a 204', async () => {
-    server.use(http.delete(`${BASE_URL}/v1/things/:id`, () => new HttpResponse(null, { status: 204 })));
+    server.use(thingsApi.delete('/v1/things/{id}', () => new HttpResponse(null, { status: 204 })));
     const { client } = makeClient();
     await expect(dataOrThrow(client.DELETE('/v1/things/{id}', { params: { path: { id: 'x' } } }))).resolves.toBeUndefined();
   });
 
   it('returns the request id, rate-limit state and replay flag alongside the data', async () => {
     server.use(
-      http.post(`${BASE_URL}/v1/things`, () =>
+      thingsApi.post('/v1/things', () =>
         HttpResponse.json(
           { id: 'thing_1', name: 'replayed' },
           { status: 201, headers: { 'X-Request-Id': 'req_r', 'Idempotent-Replayed': 'true', 'X-RateLimit-Remaining': '99' } },
@@ -111,7 +111,7 @@ describe('dataOrThrow / dataWithResponse', () => {
   });
 
   it('wraps failures after the response (invalid JSON) in a TesseraError', async () => {
-    server.use(http.get(`${BASE_URL}/v1/things/:id`, () => new HttpResponse('{not json', { status: 200, headers: { 'Content-Type': 'application/json' } })));
+    server.use(thingsApi.get('/v1/things/{id}', () => new Response('{not json', { status: 200, headers: { 'Content-Type': 'application/json' } })));
     const { client } = makeClient();
     const error = await dataOrThrow(client.GET('/v1/things/{id}', { params: { path: { id: 'x' } } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TesseraError);

@@ -1,10 +1,10 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createTransport, dataOrThrow } from '../src/core/client.js';
 import { NotFoundError, TesseraError } from '../src/core/errors.js';
 import { Page, paginate, type FetchPage } from '../src/core/pagination.js';
 import { API_KEY, BASE_URL, problemResponse, recordingSleep, useMswServer } from './helpers.js';
-import type { TestPaths, Thing } from './test-paths.js';
+import { thingsApi, type TestPaths, type Thing } from './test-paths.js';
 
 const server = useMswServer();
 
@@ -14,7 +14,7 @@ const ALL: Thing[] = Array.from({ length: 5 }, (_, i) => ({ id: `thing_${i + 1}`
 function serveThings(options: { failOnCursor?: string } = {}) {
   const cursors: Array<string | null> = [];
   server.use(
-    http.get(`${BASE_URL}/v1/things`, ({ request }) => {
+    thingsApi.get('/v1/things', ({ request }) => {
       const url = new URL(request.url);
       const cursor = url.searchParams.get('cursor');
       cursors.push(cursor);

@@ -2,8 +2,10 @@
  * A small hand-written `paths` type (openapi-typescript's shape) for testing the transport through openapi-fetch on
  * its own, apart from Tessera's operations (which test/resources.test.ts covers with the generated types).
  */
+import { createOpenApiHttp } from 'openapi-msw';
 import type { ListResponse } from '../src/core/pagination.js';
 import type { ProblemDetails } from '../src/core/errors.js';
+import { BASE_URL } from './helpers.js';
 
 export interface Thing {
   id: string;
@@ -65,3 +67,6 @@ export interface TestPaths {
     trace?: never;
   };
 }
+
+/** Typed MSW handlers (openapi-msw) for {@link TestPaths} on the test base URL. */
+export const thingsApi = createOpenApiHttp<TestPaths>({ baseUrl: BASE_URL });

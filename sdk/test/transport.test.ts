@@ -17,7 +17,7 @@ import {
 } from '../src/core/errors.js';
 import { defaultSleep } from '../src/core/retry.js';
 import { API_KEY, BASE_URL, problemResponse, recordingSleep, useMswServer } from './helpers.js';
-import type { TestPaths } from './test-paths.js';
+import { thingsApi as api, type TestPaths } from './test-paths.js';
 
 const server = useMswServer();
 const THINGS = `${BASE_URL}/v1/things`;
@@ -35,15 +35,14 @@ function makeClient(options: ClientOptions = {}, internals: TransportInternals =
 /** Answers with `responses` in order, then 200 with a thing; counts attempts and keeps every request. */
 function scriptedThings(method: 'get' | 'post', responses: Array<() => Response | Promise<Response>>) {
   const seen: Array<{ headers: Headers; body: string }> = [];
+  const scripted = async (request: Request) => {
+    seen.push({ headers: request.headers, body: await request.text() });
+    return responses[seen.length - 1]?.();
+  };
   server.use(
-    http[method](THINGS, async ({ request }) => {
-      seen.push({ headers: request.headers, body: await request.text() });
-      const next = responses[seen.length - 1];
-      if (next) return next();
-      return method === 'post'
-        ? HttpResponse.json({ id: 'thing_1', name: 'ok' }, { status: 201 })
-        : HttpResponse.json({ data: [], has_more: false, next_cursor: null });
-    }),
+    method === 'post'
+      ? api.post('/v1/things', async ({ request, response }) => (await scripted(request)) ?? response(201).json({ id: 'thing_1', name: 'ok' }))
+      : api.get('/v1/things', async ({ request, response }) => (await scripted(request)) ?? response(200).json({ data: [], has_more: false, next_cursor: null })),
   );
   return seen;
 }
@@ -431,7 +430,7 @@ describe('timeouts', () => {
   it('times out each attempt, retries, then throws APIConnectionTimeoutError', async () => {
     let attempts = 0;
     server.use(
-      http.get(THINGS, async () => {
+      api.get('/v1/things', async () => {
         attempts++;
         await delay('infinite');
         return HttpResponse.json({});
@@ -448,7 +447,7 @@ describe('timeouts', () => {
   it('returns the answer when an attempt after a timeout succeeds', async () => {
     let attempts = 0;
     server.use(
-      http.get(THINGS, async () => {
+      api.get('/v1/things', async () => {
         attempts++;
         if (attempts === 1) await delay('infinite');
         return HttpResponse.json({ data: [{ id: 't', name: 'n' }], has_more: false, next_cursor: null });
@@ -462,7 +461,7 @@ describe('timeouts', () => {
   it('accepts a per-request timeout that overrides the client-wide one', async () => {
     let attempts = 0;
     server.use(
-      http.get(THINGS, async () => {
+      api.get('/v1/things', async () => {
         attempts++;
         await delay('infinite');
         return HttpResponse.json({});
@@ -488,7 +487,7 @@ describe('AbortSignal', () => {
     const controller = new AbortController();
     let attempts = 0;
     server.use(
-      http.get(THINGS, async () => {
+      api.get('/v1/things', async () => {
         attempts++;
         controller.abort();
         await delay('infinite');
