@@ -16,7 +16,25 @@ import { Roles } from './resources/roles.js';
 import { Scopes } from './resources/scopes.js';
 import { apiPromise, fetchOptions, type APIPromise, type RequestOptions, type ResourceContext, type WorkspaceRequestOptions } from './resources/shared.js';
 import { Workspaces } from './resources/workspaces.js';
-import type { Me, paths } from './types.js';
+import type { Me, paths, Schemas } from './types.js';
+
+/** The answer to `health()`: `status` is `ok`, with the server's `version` and `uptime_seconds`. */
+export type Health = Schemas['Health'];
+
+/**
+ * The answer to `openapiDocument()`: the OpenAPI document the server implements, as parsed JSON. The spec
+ * only promises `openapi`, `info` and `paths`; the rest (`components`, `servers`, `tags`…) is passed through.
+ */
+export interface OpenApiDocument {
+  /** The OpenAPI version of the document, e.g. `3.1.0`. */
+  openapi: string;
+  /** The API's title, version and description. */
+  info: Record<string, unknown>;
+  /** The operations, by path. */
+  paths: Record<string, unknown>;
+  /** Any other top-level field of the document. */
+  [field: string]: unknown;
+}
 
 /**
  * The Tessera API client.
@@ -48,7 +66,7 @@ export class Tessera {
   readonly scopes: Scopes;
   /** The audit log: list, export (streamed), webhook exports, integrity check. */
   readonly auditLogs: AuditLogs;
-  /** Request metrics. */
+  /** Request metrics per workspace, and the server's Prometheus metrics. */
   readonly metrics: Metrics;
   /** Alert webhooks: list, create, get, update, delete, test, list deliveries. */
   readonly alertSubscriptions: AlertSubscriptions;
@@ -97,5 +115,27 @@ export class Tessera {
   /** The calling credential (member token or API key), its workspace, and its effective scopes right now. */
   me(options?: RequestOptions): APIPromise<Me> {
     return apiPromise(() => this.raw.GET('/v1/me', fetchOptions(options)));
+  }
+
+  /**
+   * Whether the server is up and its store writable (`GET /healthz`): `{ status: 'ok', version, uptime_seconds }`.
+   * A failing server rejects with an `APIError` (a `500` is an `InternalServerError`, after the retries).
+   * Needs no credential; the client's key is sent anyway.
+   */
+  health(options?: RequestOptions): APIPromise<Health> {
+    return apiPromise(() => this.raw.GET('/healthz', fetchOptions(options)));
+  }
+
+  /**
+   * The OpenAPI document the server implements (`GET /openapi.json`), parsed. Needs no credential; the client's
+   * key is sent anyway.
+   *
+   * ```ts
+   * const doc = await tessera.openapiDocument();
+   * console.log(doc.openapi, Object.keys(doc.paths).length);
+   * ```
+   */
+  openapiDocument(options?: RequestOptions): APIPromise<OpenApiDocument> {
+    return apiPromise(() => this.raw.GET('/openapi.json', fetchOptions(options)));
   }
 }

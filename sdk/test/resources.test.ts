@@ -6,7 +6,7 @@ import { HttpResponse, delay } from 'msw';
 import { createOpenApiHttp } from 'openapi-msw';
 import { describe, expect, it } from 'vitest';
 import { Tessera } from '../src/client.js';
-import { APIConnectionTimeoutError, APIUserAbortError, ConflictError, NotFoundError, TesseraError } from '../src/core/errors.js';
+import { APIConnectionTimeoutError, APIUserAbortError, AuthenticationError, ConflictError, InternalServerError, NotFoundError, TesseraError } from '../src/core/errors.js';
 import { APIPromise } from '../src/resources/shared.js';
 import type { paths } from '../src/types.js';
 import * as fx from './fixtures.js';
@@ -411,6 +411,116 @@ describe('metrics and alertSubscriptions', () => {
     expect(seen[1]!.body).toEqual({ url: 'https://hooks.example.com/tessera', events: ['api_key.created'] });
     expect(seen[3]!.body).toEqual({ enabled: false });
     expect(seen[6]!.url.searchParams.get('limit')).toBe('10');
+  });
+});
+
+describe('health, openapiDocument and metrics.prometheus', () => {
+  const internalError = { type: 'https://tessera.dev/problems/internal_error', title: 'Internal error', status: 500 as const, detail: 'Boom.', code: 'internal_error' as const, request_id: 'req_500' };
+
+  it('health GETs /healthz without needing a workspace, and returns the typed body', async () => {
+    const seen: SeenRequest[] = [];
+    server.use(http.get('/healthz', async ({ request, response }) => (await record(seen, request), response(200).json({ status: 'ok', version: '0.1.0', uptime_seconds: 3600 }))));
+    const { tessera } = makeClient({ workspaceId: null });
+    const health = await tessera.health();
+    expect(health).toEqual({ status: 'ok', version: '0.1.0', uptime_seconds: 3600 });
+    const status: 'ok' = health.status;
+    const uptime: number = health.uptime_seconds;
+    expect([status, uptime]).toEqual(['ok', 3600]);
+    expect(seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['GET /healthz']);
+    expect(seen[0]!.headers.get('accept')).toBe('application/json, application/problem+json');
+  });
+
+  it('health: a 500 is retried, then rejects with an InternalServerError', async () => {
+    let attempts = 0;
+    server.use(http.get('/healthz', ({ response }) => (attempts++, response(500).json(internalError, { headers: { 'X-Request-Id': 'req_500' } }))));
+    const { tessera, sleep } = makeClient();
+    const error = await tessera.health().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error).toMatchObject({ status: 500, code: 'internal_error', requestId: 'req_500' });
+    expect(attempts).toBe(3);
+    expect(sleep.delays).toHaveLength(2);
+  });
+
+  it('openapiDocument GETs /openapi.json and returns the parsed document', async () => {
+    const seen: SeenRequest[] = [];
+    const document = { openapi: '3.1.0', info: { title: 'Tessera API', version: '0.1.0' }, paths: {} };
+    // Untyped: the generated type reads the spec's bare `info: { type: object }` as `Record<string, never>`.
+    server.use(
+      http.get('/openapi.json', async ({ request, response }) =>
+        (await record(seen, request), response.untyped(HttpResponse.json({ ...document, components: { schemas: {} } }, { headers: { 'X-Request-Id': 'req_doc' } })))),
+    );
+    const { tessera } = makeClient({ workspaceId: null });
+    const doc = await tessera.openapiDocument();
+    const version: string = doc.openapi;
+    expect(version).toBe('3.1.0');
+    expect(doc.info.title).toBe('Tessera API');
+    expect(doc.components).toEqual({ schemas: {} }); // fields beyond the spec's three pass through
+    const { data, meta } = await tessera.openapiDocument({ headers: { 'X-Trace-Id': 'trace-doc' } }).withResponse();
+    expect(data.paths).toEqual({});
+    expect(meta.requestId).toBe('req_doc');
+    expect(seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['GET /openapi.json', 'GET /openapi.json']);
+    expect(seen[1]!.headers.get('x-trace-id')).toBe('trace-doc');
+  });
+
+  it('openapiDocument: a 401 problem (say, from a gateway in front of the server) is an AuthenticationError', async () => {
+    server.use(http.get('/openapi.json', ({ response }) => response.untyped(problemResponse(401, { code: 'missing_credentials', title: 'Unauthorized', detail: 'No credential.' }))));
+    const { tessera } = makeClient();
+    const error = await tessera.openapiDocument().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ status: 401, code: 'missing_credentials', requestId: 'req_401' });
+  });
+
+  it('metrics.prometheus GETs /metrics asking for text/plain, and returns the exact text', async () => {
+    const text = [
+      '# HELP tessera_http_requests_total HTTP requests by route and status.',
+      '# TYPE tessera_http_requests_total counter',
+      'tessera_http_requests_total{method="POST",route="/v1/keys/verify",status="200"} 1523',
+      '',
+    ].join('\n');
+    const seen: SeenRequest[] = [];
+    server.use(
+      http.get('/metrics', async ({ request, response }) =>
+        (await record(seen, request), response(200).text(text, { headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'X-Request-Id': 'req_prom' } }))),
+    );
+    const { tessera } = makeClient({ workspaceId: null });
+    const scraped: string = await tessera.metrics.prometheus();
+    expect(scraped).toBe(text);
+    expect(seen.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(['GET /metrics']);
+    expect(seen[0]!.headers.get('accept')).toBe('text/plain, application/problem+json');
+    expect(seen[0]!.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);
+
+    const call = tessera.metrics.prometheus({ headers: { Accept: 'text/plain;version=0.0.4' } });
+    expect(call).toBeInstanceOf(APIPromise);
+    const { data, response, meta } = await call.withResponse();
+    expect(data).toBe(text);
+    expect(response.headers.get('content-type')).toContain('version=0.0.4');
+    expect(meta.requestId).toBe('req_prom');
+    expect(seen[1]!.headers.get('accept')).toBe('text/plain;version=0.0.4');
+  });
+
+  it('metrics.prometheus: an empty body is an empty string, a JSON-looking body stays text', async () => {
+    let body: 'empty' | 'json' = 'empty';
+    server.use(
+      http.get('/metrics', ({ response }) =>
+        body === 'empty'
+          ? response.untyped(new HttpResponse(null, { status: 200, headers: { 'Content-Type': 'text/plain', 'Content-Length': '0' } }))
+          : response(200).text('{"not":"parsed"}'),
+      ),
+    );
+    const { tessera } = makeClient();
+    expect(await tessera.metrics.prometheus()).toBe('');
+    body = 'json';
+    expect(await tessera.metrics.prometheus()).toBe('{"not":"parsed"}');
+  });
+
+  it('metrics.prometheus: a problem+json error is parsed into a typed error, not returned as text', async () => {
+    let attempts = 0;
+    server.use(http.get('/metrics', ({ response }) => (attempts++, response(500).json(internalError))));
+    const { tessera } = makeClient();
+    const error = await tessera.metrics.prometheus({ maxRetries: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error).toMatchObject({ status: 500, code: 'internal_error', requestId: 'req_500' });
+    expect(attempts).toBe(1);
   });
 });
 
