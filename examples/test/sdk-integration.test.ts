@@ -1,6 +1,7 @@
 /**
  * The SDK against the real reference server, in process on 127.0.0.1 with a free port: create, list, verify,
- * rotate, revoke, me, typed errors, audit events, and a forced 429 that the SDK rides out.
+ * rotate, revoke, me, typed errors, audit events, and a forced 429 that the SDK rides out; health, the OpenAPI
+ * document and the Prometheus metrics.
  */
 import {
   AuthenticationError,
@@ -55,6 +56,19 @@ describe('the SDK against the reference server', () => {
     expect(me.credential.type).toBe('member_token');
     expect(me.workspace.id).toBe(workspaceId);
     expect(me.member.role).toBe('admin');
+  });
+
+  it('reads the server\'s health, its OpenAPI document and its Prometheus metrics', async () => {
+    const health = await admin.health();
+    expect(health.status).toBe('ok');
+    expect(health.uptime_seconds).toBeGreaterThanOrEqual(0);
+    const doc = await admin.openapiDocument();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/openapi.json', '/metrics', '/v1/me']));
+    const { data: text, response } = await admin.metrics.prometheus().withResponse();
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(text).toContain('# TYPE tessera_http_requests_total counter');
+    expect(text).toContain('# TYPE tessera_api_keys gauge');
   });
 
   it('creates keys and lists them all with for await, across pages', async () => {
