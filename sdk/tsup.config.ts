@@ -3,6 +3,12 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', hono: 'src/hono.ts', 'key-format': 'src/key-format.ts' },
   format: ['esm', 'cjs'],
+  // Code splitting for CommonJS too (tsup only splits ESM by default): without it each .cjs entry bundles its own
+  // copy of what it imports, so the error classes of `require('@tessera/sdk/hono')` were not those of
+  // `require('@tessera/sdk')` and the middleware's `instanceof` checks failed on errors from the main entry's
+  // client (Tessera unreachable answered 500 instead of 503). Split, the entries require shared chunks, as in ESM.
+  // (tsup has esbuild split as ESM, then turns each file into CommonJS; here in its rollup `treeshake` pass.)
+  splitting: true,
   // The generated API types live in the private @tessera/spec workspace package: bundle them into the
   // declarations so that the published types import nothing but openapi-fetch (and hono, for ./hono).
   // The path mapping points the declaration bundler straight at the generated file (its resolver does not read
