@@ -3,8 +3,11 @@
  *  - every target of the package.json `exports` map exists;
  *  - no built file refers to the private `@tessera/spec` workspace package (its types are bundled);
  *  - the declaration files type-check on their own;
- *  - the ESM and CommonJS builds load and export what they should.
+ *  - the ESM and CommonJS builds load and export what they should;
+ *  - in each format the entries share one copy of the SDK (the same classes, so that `instanceof` holds across
+ *    them), with the Tessera-unreachable answer of the middleware as the proof: see check-dist-runtime.mjs.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -62,8 +65,16 @@ for (const [entry, names] of Object.entries(expected)) {
   }
 }
 
+// In a plain node process (not under tsx, whose loader also handles .js/.cjs files), as a consumer would load it.
+const runtime = spawnSync(process.execPath, [join(ROOT, 'scripts', 'check-dist-runtime.mjs')], { cwd: ROOT, encoding: 'utf8' });
+try {
+  problems.push(...(JSON.parse(runtime.stdout) as { problems: string[] }).problems);
+} catch {
+  problems.push(`scripts/check-dist-runtime.mjs failed (exit ${runtime.status ?? runtime.signal}): ${runtime.stderr || runtime.stdout}`);
+}
+
 if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log(`check-dist: OK (${built.length} files, ${declarations.length} declaration files type-check, ESM and CJS load)`);
+console.log(`check-dist: OK (${built.length} files, ${declarations.length} declaration files type-check, ESM and CJS load, their entries share one copy of the SDK)`);
