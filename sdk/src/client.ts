@@ -16,25 +16,7 @@ import { Roles } from './resources/roles.js';
 import { Scopes } from './resources/scopes.js';
 import { apiPromise, fetchOptions, type APIPromise, type RequestOptions, type ResourceContext, type WorkspaceRequestOptions } from './resources/shared.js';
 import { Workspaces } from './resources/workspaces.js';
-import type { Me, paths, Schemas } from './types.js';
-
-/** The answer to `health()`: `status` is `ok`, with the server's `version` and `uptime_seconds`. */
-export type Health = Schemas['Health'];
-
-/**
- * The answer to `openapiDocument()`: the OpenAPI document the server implements, as parsed JSON. The spec
- * only promises `openapi`, `info` and `paths`; the rest (`components`, `servers`, `tags`…) is passed through.
- */
-export interface OpenApiDocument {
-  /** The OpenAPI version of the document, e.g. `3.1.0`. */
-  openapi: string;
-  /** The API's title, version and description. */
-  info: Record<string, unknown>;
-  /** The operations, by path. */
-  paths: Record<string, unknown>;
-  /** Any other top-level field of the document. */
-  [field: string]: unknown;
-}
+import type { Health, Me, OpenApiDocument, paths } from './types.js';
 
 /**
  * The Tessera API client.

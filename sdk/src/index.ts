@@ -14,7 +14,7 @@
  */
 export { VERSION } from './version.js';
 
-export { Tessera, type Health, type OpenApiDocument } from './client.js';
+export { Tessera } from './client.js';
 export { APIPromise, APIResource, type RequestOptions, type ResourceContext, type WithResponse, type WorkspaceRequestOptions } from './resources/shared.js';
 export { ApiKeys } from './resources/api-keys.js';
 export { Keys } from './resources/keys.js';

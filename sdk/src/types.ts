@@ -52,6 +52,24 @@ export type VerifiedRateLimit = Schemas['RateLimitState'];
 /** The answer to `me()`: the calling credential, its workspace and its effective scopes. */
 export type Me = Schemas['Me'];
 
+/** The answer to `health()`: `status` is `ok`, with the server's `version` and `uptime_seconds`. */
+export type Health = Schemas['Health'];
+
+/**
+ * The answer to `openapiDocument()`: the OpenAPI document the server implements, as parsed JSON. The spec
+ * only promises `openapi`, `info` and `paths`; the rest (`components`, `servers`, `tags`…) is passed through.
+ */
+export interface OpenApiDocument {
+  /** The OpenAPI version of the document, e.g. `3.1.0`. */
+  openapi: string;
+  /** The API's title, version and description. */
+  info: Record<string, unknown>;
+  /** The operations, by path. */
+  paths: Record<string, unknown>;
+  /** Any other top-level field of the document. */
+  [field: string]: unknown;
+}
+
 /** A workspace and its settings. */
 export type Workspace = Schemas['Workspace'];
 /** A workspace's settings. */
