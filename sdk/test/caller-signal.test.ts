@@ -15,6 +15,7 @@ let server: Server;
 let baseURL: string;
 /** Responses whose body the server has begun and holds open until the test ends. */
 const heldOpen: ServerResponse[] = [];
+let flakyCalls = 0;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -24,6 +25,25 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{"data":[');
       heldOpen.push(response);
+      return;
+    }
+    if (request.url?.startsWith('/v1/things/flaky')) {
+      // Every other call: a 503 first, which the client retries.
+      flakyCalls += 1;
+      if (flakyCalls % 2 === 1) {
+        response.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '0' }).end('{"status":503,"code":"unavailable","title":"Try again"}');
+        return;
+      }
+    }
+    if (request.url?.startsWith('/v1/things/garbled')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{not json');
+      return;
+    }
+    if (request.url?.startsWith('/v1/things/dropped')) {
+      // The headers and part of the body, then the connection is cut.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"id":');
+      setTimeout(() => response.socket?.destroy(), 5);
       return;
     }
     if (request.method === 'DELETE') {
@@ -51,11 +71,15 @@ const typedClient = () => createTransport({ apiKey: API_KEY, baseURL }, { global
 const abortListeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
 describe("a caller's signal", () => {
-  it('leaves no listener behind on a signal shared by many calls, whatever they answer', async () => {
+  it('leaves no listener behind on a signal shared by many calls: answered, retried, failed while the body was read', async () => {
     const client = typedClient();
     const shared = new AbortController().signal;
+    const thing = (id: string) => ({ params: { path: { id } }, signal: shared });
     for (let i = 0; i < 15; i++) {
       await dataOrThrow(client.GET('/v1/things', { signal: shared }));
+      await dataOrThrow(client.GET('/v1/things/{id}', thing('flaky')));
+      await expect(dataOrThrow(client.GET('/v1/things/{id}', thing('garbled')))).rejects.toThrow();
+      await expect(dataOrThrow(client.GET('/v1/things/{id}', thing('dropped')))).rejects.toThrow();
       await dataOrThrow(client.POST('/v1/things', { body: { name: `thing ${i}` }, signal: shared }));
       await client.DELETE('/v1/things/{id}', { params: { path: { id: 'thing_1' } }, signal: shared });
       await client.GET('/v1/things/{id}', { params: { path: { id: 'missing' } }, signal: shared });
@@ -80,19 +104,30 @@ describe("a caller's signal", () => {
   });
 
   it('turns an abort while the body is read, with a reason of its own, into APIUserAbortError', async () => {
-    const client = typedClient();
-    const controller = new AbortController();
-    const begun = heldOpen.length;
-    const call = dataOrThrow(client.GET('/v1/things/{id}', { params: { path: { id: 'slow' } }, signal: controller.signal }));
-    // Abort once the headers are in and the body is being read.
-    while (heldOpen.length === begun) await new Promise((resolve) => setTimeout(resolve, 5));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    controller.abort(new Error('shutting down'));
-    const error = await call.then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
-    expect(error).toBeInstanceOf(APIUserAbortError);
-    expect((error as APIUserAbortError).cause).toEqual(new Error('shutting down'));
+    const realFetch = globalThis.fetch;
+    let headersArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (headersArrived = resolve));
+    globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+      const response = await realFetch(...args);
+      headersArrived();
+      return response;
+    };
+    try {
+      const client = typedClient();
+      const controller = new AbortController();
+      const call = dataOrThrow(client.GET('/v1/things/{id}', { params: { path: { id: 'slow' } }, signal: controller.signal }));
+      await arrived;
+      // A turn of the event loop: the client has the headers and is reading the body, which never ends.
+      await new Promise((resolve) => setImmediate(resolve));
+      controller.abort(new Error('shutting down'));
+      const error = await call.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(APIUserAbortError);
+      expect((error as APIUserAbortError).cause).toEqual(new Error('shutting down'));
+    } finally {
+      globalThis.fetch = realFetch;
+    }
   });
 });

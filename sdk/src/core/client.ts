@@ -7,7 +7,7 @@ import { credentialHint, resolveConfig, type ClientOptions, type ResolvedConfig 
 import { APIError, APIUserAbortError, TesseraError } from './errors.js';
 import { readResponseMeta, type ResponseMeta } from './headers.js';
 import type { RandomSource, Sleep } from './retry.js';
-import { createRetryingFetch, PreparedRequest, unlinkCallerSignal, type RetryingFetch } from './transport.js';
+import { CALLER_SIGNAL_LINK, createRetryingFetch, PreparedRequest, type CallerSignalLink, type RetryingFetch } from './transport.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -102,25 +102,32 @@ export function createTransport(options: ClientOptions = {}, internals: Transpor
         const seen = withMiddleware || options?.fetch !== undefined || (options?.middleware?.length ?? 0) > 0;
         return seen ? { ...options, Request: globalThis.Request } : init;
       };
-      // When a call settles openapi-fetch has read the body, or found none, unless it hands the body back as a
-      // stream: the caller's signal then has nothing left to abort in this call, and is unlinked from it.
-      const unlinkingSignal = (init: unknown, result: Promise<FetchResultLike>) =>
-        (init as { signal?: unknown } | undefined)?.signal ? result.then(unlinkWhenRead) : result;
+      // When a call settles, openapi-fetch has read the body (or found none, or failed), unless it hands the body
+      // back as a stream: the caller's signal then has nothing left to abort in this call, and is unlinked from it.
+      const unlinkingSignal = <R extends FetchResultLike>(init: unknown, send: (init: unknown) => Promise<R>): Promise<R> => {
+        if (!(init as { signal?: unknown } | undefined)?.signal) return send(init);
+        const link: CallerSignalLink = {};
+        return send({ ...(init as object), [CALLER_SIGNAL_LINK]: link }).then(
+          (result) => {
+            const streamed = result.data != null && result.data === result.response.body;
+            if (!streamed) link.unlink?.();
+            return result;
+          },
+          (error: unknown) => {
+            link.unlink?.();
+            throw error;
+          },
+        );
+      };
       for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const) {
         const call = client[method] as (url: unknown, init?: unknown) => Promise<FetchResultLike>;
-        (client as unknown as Record<string, unknown>)[method] = (url: unknown, init?: unknown) => unlinkingSignal(init, call(url, withRequests(init)));
+        (client as unknown as Record<string, unknown>)[method] = (url: unknown, init?: unknown) => unlinkingSignal(init, (sent) => call(url, withRequests(sent)));
       }
       const request = client.request as (method: unknown, url: unknown, init?: unknown) => Promise<FetchResultLike>;
-      client.request = ((method: unknown, url: unknown, init?: unknown) => unlinkingSignal(init, request(method, url, withRequests(init)))) as typeof client.request;
+      client.request = ((method: unknown, url: unknown, init?: unknown) => unlinkingSignal(init, (sent) => request(method, url, withRequests(sent)))) as typeof client.request;
       return client;
     },
   };
-}
-
-function unlinkWhenRead<R extends FetchResultLike>(result: R): R {
-  const streamed = result.data != null && result.data === result.response.body;
-  if (!streamed) unlinkCallerSignal(result.response);
-  return result;
 }
 
 /** openapi-fetch's result shape. */

@@ -21,7 +21,8 @@
  * of the prepared request, or, for a real `Request`, as properties openapi-fetch copies onto it. A middleware
  * that *replaces* the Request (rather than editing its headers) drops them, and the client-wide values apply.
  * A caller's signal stays linked to the answered attempt so that it can abort the read of the body; the typed
- * client unlinks it once it has read the body (see {@link unlinkCallerSignal}).
+ * client unlinks it when the call is over (see {@link CallerSignalLink}). A direct call of this fetch with a signal
+ * leaves the link until the signal is collected.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, TesseraError } from './errors.js';
 import type { FetchLike } from './config.js';
@@ -32,12 +33,27 @@ export const RETRY_COUNT_HEADER = 'X-Tessera-Retry-Count';
 /** The header carrying a `POST`'s idempotency key. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
+/** The init member (of a {@link PreparedRequest}) through which a call learns how to unlink the caller's signal. */
+export const CALLER_SIGNAL_LINK = Symbol('tessera.callerSignalLink');
+
+/**
+ * Filled in by the retrying fetch when it answers while the caller's signal is still linked to the attempt (so
+ * that the signal can abort the read of the body): `unlink` stops it, once the call is over. Without it, a
+ * long-lived signal (one shared by every call) would gather one listener per call without end.
+ */
+export interface CallerSignalLink {
+  /** Removes the caller's signal's listener from the answered attempt. */
+  unlink?: () => void;
+}
+
 /** Per-request overrides of the client-wide settings. */
 export interface TesseraRequestOptions {
   /** Per-attempt timeout in ms, until the response headers arrive. */
   timeout?: number | undefined;
   /** Retries after the first attempt. */
   maxRetries?: number | undefined;
+  /** Given by the typed client, for a call with a signal. */
+  [CALLER_SIGNAL_LINK]?: CallerSignalLink | undefined;
 }
 
 /**
@@ -169,17 +185,6 @@ function discardBody(response: Response): void {
   }
 }
 
-/** For each response handed back while a caller's signal is still linked to its attempt: how to unlink it. */
-const callerSignalLinks = new WeakMap<Response, () => void>();
-
-/**
- * Stops the caller's signal from reaching the attempt that produced `response`, once its body has been read. Until
- * then the signal may still abort the read; afterwards the link would only leave one listener per call on the
- * caller's signal, which a long-lived signal (one shared by every call) would gather without end.
- */
-export function unlinkCallerSignal(response: Response): void {
-  callerSignalLinks.get(response)?.();
-}
 
 /** The global fetch at call time, called with the URL and init (see the module description). */
 function globalFetch(url: string, init: RequestInit): Promise<Response> {
@@ -249,7 +254,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
         continue;
       }
       // The timeout covers waiting for the response headers; reading the body is left to the caller, who can
-      // still abort it with their signal (kept linked to this attempt's controller until `unlinkCallerSignal`).
+      // still abort it with their signal (kept linked to this attempt's controller until the call is over).
       clearTimeout(timer);
 
       // A 409 is retried only for an idempotent request still in flight: its problem `code` decides. The body
@@ -266,7 +271,8 @@ export function createRetryingFetch(options: RetryingFetchOptions): RetryingFetc
         random: options.random,
       });
       if (!decision.retry) {
-        if (signal) callerSignalLinks.set(response, () => signal.removeEventListener('abort', forwardUserAbort));
+        const link = call.init[CALLER_SIGNAL_LINK];
+        if (signal && link) link.unlink = () => signal.removeEventListener('abort', forwardUserAbort);
         return response;
       }
 
