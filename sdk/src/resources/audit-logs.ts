@@ -8,7 +8,7 @@ import type {
   ExportAuditEventsParams,
   ListAuditEventsParams,
 } from '../types.js';
-import { APIPromise, APIResource, fetchOptions, type WorkspaceRequestOptions } from './shared.js';
+import { APIResource, fetchOptions, withDataDefault, type APIPromise, type WorkspaceRequestOptions } from './shared.js';
 
 const AUDIT = '/v1/workspaces/{workspace_id}/audit-logs';
 
@@ -58,9 +58,7 @@ export class AuditLogs extends APIResource {
         ...fetchOptions(options, { Accept: accept }),
       }),
     );
-    return new APIPromise(
-      result.withResponse().then((r) => ({ ...r, data: (r.data as ReadableStream<Uint8Array> | null | undefined) ?? emptyStream() })),
-    );
+    return withDataDefault(result as APIPromise<ReadableStream<Uint8Array> | null | undefined>, emptyStream);
   }
 
   /** Delivers the matching events to `destination_url` as one signed `POST`; answers at once, poll {@link AuditLogs.getExport}. */

@@ -1,5 +1,5 @@
 import type { GetMetricsParams, UsageMetrics } from '../types.js';
-import { APIPromise, APIResource, apiPromise, fetchOptions, type RequestOptions, type WorkspaceRequestOptions } from './shared.js';
+import { APIResource, apiPromise, fetchOptions, withDataDefault, type APIPromise, type RequestOptions, type WorkspaceRequestOptions } from './shared.js';
 
 /** The Prometheus text exposition format, or the problem details of an error. */
 const PROMETHEUS_ACCEPT = 'text/plain, application/problem+json';
@@ -27,8 +27,7 @@ export class Metrics extends APIResource {
    * ```
    */
   prometheus(options?: RequestOptions): APIPromise<string> {
-    const result = apiPromise(() => this._ctx.raw.GET('/metrics', { parseAs: 'text', ...fetchOptions(options, { Accept: PROMETHEUS_ACCEPT }) }));
-    // openapi-fetch answers `undefined`, not `''`, for a body announced empty (`Content-Length: 0`).
-    return new APIPromise(result.withResponse().then((r) => (typeof r.data === 'string' ? r : { data: '', response: r.response, meta: r.meta })));
+    const text = apiPromise(() => this._ctx.raw.GET('/metrics', { parseAs: 'text', ...fetchOptions(options, { Accept: PROMETHEUS_ACCEPT }) }));
+    return withDataDefault(text as APIPromise<string | undefined>, () => '');
   }
 }

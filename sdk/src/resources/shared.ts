@@ -114,6 +114,26 @@ export function apiPromise<R extends FetchResultLike>(send: () => Promise<R>): A
   return new APIPromise((async () => dataWithResponse(send()))());
 }
 
+/**
+ * `promise` with `fallback()` as its data when the call answered none: openapi-fetch gives `undefined` (or, for a
+ * stream, `null`) for a body announced empty.
+ */
+export function withDataDefault<T>(promise: APIPromise<T | null | undefined>, fallback: () => T): APIPromise<T> {
+  return new APIPromise(
+    promise.withResponse().then((r) =>
+      r.data == null
+        ? {
+            data: fallback(),
+            response: r.response,
+            get meta() {
+              return r.meta;
+            },
+          }
+        : (r as WithResponse<T>),
+    ),
+  );
+}
+
 /** Base class of the resources. */
 export abstract class APIResource {
   /** @internal */
