@@ -52,7 +52,7 @@ export interface TesseraRequestOptions {
   timeout?: number | undefined;
   /** Retries after the first attempt. */
   maxRetries?: number | undefined;
-  /** Given by the typed client, for a call with a signal. */
+  /** @internal Given by the typed client, for a call with a signal. */
   [CALLER_SIGNAL_LINK]?: CallerSignalLink | undefined;
 }
 
