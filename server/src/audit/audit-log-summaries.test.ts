@@ -6,7 +6,7 @@ import { useTempDir } from '../storage/test-support.js';
 import { ManualClock } from '../traffic/clock.js';
 import { AuditLog } from './audit-log.js';
 import { CHAIN_STATE_FILE } from './chain.js';
-import { KEY_A, KEY_B, MEMBER, sampleEvent, WS, WS2 } from './test-support.js';
+import { KEY_A, KEY_B, MEMBER, listAll, sampleEvent, WS, WS2 } from './test-support.js';
 import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditFilters } from './types.js';
 import type { WorkspaceIndex } from './workspace-index.js';
 
@@ -49,15 +49,7 @@ async function writtenLog(count = 40): Promise<string[]> {
 }
 
 async function all(log: AuditLog, ws = WS, filters: AuditFilters = {}): Promise<AuditEvent[]> {
-  const out: AuditEvent[] = [];
-  let cursor: string | undefined;
-  for (let guard = 0; guard < 10_000; guard += 1) {
-    const page = await log.list(ws, filters, { cursor, limit: 7 });
-    out.push(...page.data);
-    if (!page.has_more) return out;
-    cursor = page.next_cursor!;
-  }
-  throw new Error('too many pages');
+  return listAll(log, ws, filters, 7);
 }
 
 interface WorkspaceInternals {

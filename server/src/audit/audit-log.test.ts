@@ -8,8 +8,8 @@ import { AuditLog, MemoryAuditLog } from './audit-log.js';
 import { checkAuditChain } from './chain.js';
 import { InvalidCursorError, InvalidTimeRangeError } from './errors.js';
 import { computeEventHash, ZERO_HASH } from './hash.js';
-import { KEY_A, KEY_B, MEMBER, RAW_KEY, RAW_PAT, RAW_WHSEC, sampleEvent, WS, WS2 } from './test-support.js';
-import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditLogApi } from './types.js';
+import { KEY_A, KEY_B, MEMBER, RAW_KEY, RAW_PAT, RAW_WHSEC, listAll, sampleEvent, WS, WS2 } from './test-support.js';
+import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditFilters, type AuditLogApi } from './types.js';
 
 const tempDir = useTempDir('tessera-audit-');
 const open: AuditLogApi[] = [];
@@ -31,16 +31,8 @@ function memoryLog(clock = new ManualClock(START)): MemoryAuditLog {
   return log;
 }
 
-async function all(log: AuditLogApi, ws = WS, filters = {}): Promise<AuditEvent[]> {
-  const out: AuditEvent[] = [];
-  let cursor: string | undefined;
-  for (let guard = 0; guard < 10_000; guard += 1) {
-    const page = await log.list(ws, filters, { cursor, limit: 100 });
-    out.push(...page.data);
-    if (!page.has_more) return out;
-    cursor = page.next_cursor!;
-  }
-  throw new Error('too many pages');
+async function all(log: AuditLogApi, ws = WS, filters: AuditFilters = {}): Promise<AuditEvent[]> {
+  return listAll(log, ws, filters, 100);
 }
 
 async function segmentFiles(ws = WS): Promise<string[]> {

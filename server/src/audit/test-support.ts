@@ -1,5 +1,5 @@
 /** Helpers for the audit, usage and alert tests (imported by *.test.ts and bench-support only). */
-import type { AuditEventInput, AuditEventType } from './types.js';
+import type { AuditEvent, AuditEventInput, AuditEventType, AuditFilters, AuditLogApi } from './types.js';
 
 export const WS = 'ws_7Hq2LmN4pR8sT1vX3zB5cD';
 export const WS2 = 'ws_2Bb2Bb2Bb2Bb2Bb2Bb2Bb2';
@@ -11,6 +11,19 @@ export const MEMBER = 'mem_2Kd9Fj3Lq8Wz1Xc4Vb7Nm0';
 export const RAW_KEY = 'sk_live_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'; // 36 chars after the prefix
 export const RAW_PAT = 'tpat_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2';
 export const RAW_WHSEC = 'whsec_' + 'q1W2e3R4t5Y6u7I8o9P0a1S2d3F4g5H6';
+
+/** Every event of `ws` matching `filters`, newest first, read page by page (`pageSize` events a page). */
+export async function listAll(log: Pick<AuditLogApi, 'list'>, ws: string, filters: AuditFilters, pageSize: number): Promise<AuditEvent[]> {
+  const out: AuditEvent[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 10_000; guard += 1) {
+    const page = await log.list(ws, filters, { cursor, limit: pageSize });
+    out.push(...page.data);
+    if (!page.has_more) return out;
+    cursor = page.next_cursor!;
+  }
+  throw new Error('too many pages');
+}
 
 let counter = 0;
 
