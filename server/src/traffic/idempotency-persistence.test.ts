@@ -85,6 +85,15 @@ async function flushHeldAfterCompleting(persistence: PersistentIdempotency, key:
   return { slow, flushing };
 }
 
+/** Completes `key`, then lets the background save (every `intervalMs`) start with its first write held: the held write. */
+async function backgroundSaveHeldAfterCompleting(persistence: PersistentIdempotency, key: string, intervalMs: number) {
+  completeRequest(persistence, key);
+  const slow = holdNextWrite();
+  await vi.advanceTimersByTimeAsync(intervalMs);
+  await slow.started;
+  return slow;
+}
+
 /** Makes every write fail (a full disk) until `writes.before` is reset. */
 function failWrites(): void {
   writes.before = () => Promise.reject(new Error('ENOSPC: no space left on device'));
@@ -344,10 +353,7 @@ describe('PersistentIdempotency', () => {
 
     it('does not queue saves behind one still running: ticks meanwhile are skipped', async () => {
       const persistence = await openWithBackgroundSaves(1_000);
-      completeRequest(persistence, 'a');
-      const slow = holdNextWrite();
-      await vi.advanceTimersByTimeAsync(1_000);
-      await slow.started;
+      const slow = await backgroundSaveHeldAfterCompleting(persistence, 'a', 1_000);
       completeRequest(persistence, 'b');
       await vi.advanceTimersByTimeAsync(5_000);
       failWrites();
@@ -373,10 +379,7 @@ describe('PersistentIdempotency', () => {
 
     it('saves nothing once closed but its own last save, even when a background save was running', async () => {
       const persistence = await openWithBackgroundSaves(1_000);
-      completeRequest(persistence, 'a');
-      const slow = holdNextWrite();
-      await vi.advanceTimersByTimeAsync(1_000);
-      await slow.started;
+      const slow = await backgroundSaveHeldAfterCompleting(persistence, 'a', 1_000);
       const closing = persistence.close();
       failWrites();
       slow.release(new Error('EIO: i/o error, write'));
