@@ -46,7 +46,7 @@ export const medianRatio = (of: number[], to: number[]) => median(of.map((value,
 
 export async function extraBenchmarks({ url, seeded }: { url: string; seeded: Seeded }): Promise<string[]> {
   const lines: string[] = ['', '## SDK'];
-  const { Tessera } = await builtSdk();
+  const { Tessera, IDEMPOTENCY_KEY_HEADER, RETRY_COUNT_HEADER, generateIdempotencyKey } = await builtSdk();
   const tessera = new Tessera({ apiKey: seeded.verifierKey, baseURL: url, workspaceId: seeded.workspaceId });
   const body = { key: seeded.targetKeys[0]!, required_scopes: ['api_keys.read'] };
   const raw = async () => {
@@ -69,13 +69,38 @@ export async function extraBenchmarks({ url, seeded }: { url: string; seeded: Se
     });
     return res.json();
   };
-  const calls = { raw, rawIdempotent, sdk: () => tessera.keys.verify(body) };
+  // The least any client doing what the SDK issue asks must do per call, written by hand: the SDK's
+  // headers (a fresh Idempotency-Key, the retry count, Accept, User-Agent) and a per-attempt timeout,
+  // which needs an AbortController linked to the request and a timer. What the SDK costs beyond it is
+  // openapi-fetch's and the SDK's own work.
+  const protocolFloor = async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60_000);
+    const res = await fetch(`${url}/v1/keys/verify`, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json, application/problem+json',
+        'user-agent': 'tessera-sdk/bench',
+        authorization: `Bearer ${seeded.verifierKey}`,
+        'content-type': 'application/json',
+        [IDEMPOTENCY_KEY_HEADER]: generateIdempotencyKey(),
+        [RETRY_COUNT_HEADER]: '0',
+      },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    clearTimeout(timer);
+    return res.json();
+  };
+  const calls = { raw, rawIdempotent, protocolFloor, sdk: () => tessera.keys.verify(body) };
   await interleaved(calls, 2, 50); // warm-up
   const batches = await interleaved(calls, 30, 40);
+  const ms = (name: keyof typeof calls) => fmt(median(batches[name]!), 3);
+  const ratio = (of: keyof typeof calls, to: keyof typeof calls) => fmt(medianRatio(batches[of]!, batches[to]!), 2);
   const overhead = medianRatio(batches.sdk!, batches.raw!);
-  const clientOnly = medianRatio(batches.sdk!, batches.rawIdempotent!);
-  lines.push(`keys.verify through the SDK: ${fmt(median(batches.sdk!), 3)} ms per call vs raw fetch ${fmt(median(batches.raw!), 3)} ms (medians of 30 batches): ratio ${fmt(overhead, 2)} (target <= 1.20: ${overhead <= 1.2 ? 'met' : 'MISSED'})`);
-  lines.push(`  against a raw fetch that also sends an Idempotency-Key (${fmt(median(batches.rawIdempotent!), 3)} ms): ratio ${fmt(clientOnly, 2)}, the SDK's own cost`);
+  lines.push(`keys.verify through the SDK: ${ms('sdk')} ms per call vs raw fetch ${ms('raw')} ms (medians of 30 batches): ratio ${fmt(overhead, 3)} (target <= 1.20: ${overhead <= 1.2 ? 'met' : 'MISSED'})`);
+  lines.push(`  against a raw fetch that also sends an Idempotency-Key (${ms('rawIdempotent')} ms): ratio ${ratio('sdk', 'rawIdempotent')}`);
+  lines.push(`  the protocol floor (a raw fetch with the SDK's headers and a timeout signal, ${ms('protocolFloor')} ms) is ${ratio('protocolFloor', 'raw')} of raw fetch; the SDK is ${ratio('sdk', 'protocolFloor')} of the floor`);
   for (const size of await measureAll()) lines.push(`bundle ${size.name}: ${fmt(size.minified / 1024, 2)} kB min, ${fmt(size.gzip / 1024, 2)} kB min+gzip`);
 
   lines.push('', `## Audit log (${fmt(AUDIT_EVENTS)} events)`);
