@@ -85,6 +85,28 @@ function present(record: ExportRecord): AuditExport {
 
 const FORMATS: readonly AuditExportFormat[] = ['csv', 'ndjson', 'cef'];
 
+/**
+ * `source` as a request body whose reading the sender can end: `release()` cancels whatever the
+ * receiver did not take, and resolves once the source has stopped (its segment files closed).
+ * fetch does not cancel a body it never finished sending (e.g. when the connection is refused),
+ * and the source's reader keeps its file open until garbage collection.
+ */
+function releasable(source: ReadableStream<Uint8Array>): { stream: ReadableStream<Uint8Array>; release(): Promise<void> } {
+  const reader = source.getReader();
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, release: () => reader.cancel().catch(() => undefined) };
+}
+
 /** An attempt's outcome, with the number of events sent (null when none were read). */
 interface ExportOutcome extends DeliveryOutcome {
   count: number | null;
@@ -243,26 +265,36 @@ export class AuditExportService {
         const hmac = signatureHmac(secret, timestamp);
         let counted = -1;
         const reader = this.#stream(record, (n) => (counted = n)).getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          hmac.update(value);
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            hmac.update(value);
+          }
+        } finally {
+          await reader.cancel().catch(() => undefined); // a no-op once read to the end
         }
         count = counted;
-        // Pass 2: the same bytes, streamed as the body.
-        result = await postWebhook(
-          record.destination_url,
-          this.#stream(record, () => undefined),
-          {
-            'Content-Type': EXPORT_CONTENT_TYPES[record.format],
-            'User-Agent': this.#userAgent,
-            [SIGNATURE_HEADER]: formatSignatureHeader(timestamp, hmac.digest('hex')),
-            [EVENT_HEADER]: 'audit_log.exported',
-            [DELIVERY_HEADER]: record.id,
-            'Tessera-Event-Count': String(count),
-          },
-          { fetch: this.#fetch, timeoutMs: this.#timeoutMs, scheduler: this.#scheduler },
-        );
+        // Pass 2: the same bytes, streamed as the body. Whatever the receiver took of it, what
+        // is left is cancelled afterwards, which closes the segment files still open.
+        const body = releasable(this.#stream(record, () => undefined));
+        try {
+          result = await postWebhook(
+            record.destination_url,
+            body.stream,
+            {
+              'Content-Type': EXPORT_CONTENT_TYPES[record.format],
+              'User-Agent': this.#userAgent,
+              [SIGNATURE_HEADER]: formatSignatureHeader(timestamp, hmac.digest('hex')),
+              [EVENT_HEADER]: 'audit_log.exported',
+              [DELIVERY_HEADER]: record.id,
+              'Tessera-Event-Count': String(count),
+            },
+            { fetch: this.#fetch, timeoutMs: this.#timeoutMs, scheduler: this.#scheduler },
+          );
+        } finally {
+          await body.release();
+        }
       }
     } catch (error) {
       result = { ok: false, status: null, error: messageOf(error) };
