@@ -80,6 +80,28 @@ describe('authorization', () => {
     expect([escalate.status, escalate.body.code]).toEqual([403, 'scope_not_grantable']);
   });
 
+  it("won't let a key turn on api_keys_can_manage_keys, whatever its scopes; a member can", async () => {
+    const all = await s.createKey({ scopes: ['*'] });
+    const wsPath = `/v1/workspaces/${s.ws}`;
+    const flip = await s.call('PATCH', wsPath, { token: all.key, body: { settings: { api_keys_can_manage_keys: true } } });
+    expect([flip.status, flip.body.code, flip.body.errors?.map((e: { field: string }) => e.field)]).toEqual([403, 'member_token_required', ['settings.api_keys_can_manage_keys']]);
+    const sneaked = await s.call('PATCH', wsPath, { token: all.key, body: { name: 'Renamed Workspace', settings: { require_expiry: true, api_keys_can_manage_keys: true } } });
+    expect([sneaked.status, sneaked.body.code]).toEqual([403, 'member_token_required']);
+    const after = await s.call('GET', wsPath, { token: s.admin });
+    expect(after.body.settings.api_keys_can_manage_keys).toBe(false);
+    expect(after.body.settings.require_expiry).toBe(false);
+    expect((await s.call('POST', s.keysPath, { token: all.key, body: { name: 'Child' } })).body.code).toBe('keys_cannot_manage_keys');
+    // Other settings, and restating the current value, stay open to a key with workspaces.write.
+    expect((await s.call('PATCH', wsPath, { token: all.key, body: { settings: { require_expiry: true, api_keys_can_manage_keys: false } } })).status).toBe(200);
+    const admin = await s.createMember('admin');
+    for (const token of [s.admin, admin.token]) {
+      const on = await s.call('PATCH', wsPath, { token, body: { settings: { api_keys_can_manage_keys: true } } });
+      expect([on.status, on.body.settings?.api_keys_can_manage_keys]).toEqual([200, true]);
+      expect((await s.call('PATCH', wsPath, { token: all.key, body: { settings: { api_keys_can_manage_keys: false } } })).body.code).toBe('member_token_required');
+      expect((await s.call('PATCH', wsPath, { token, body: { settings: { api_keys_can_manage_keys: false } } })).status).toBe(200);
+    }
+  });
+
   it('takes rights away from keys when their creator is demoted or deactivated', async () => {
     const creator = await s.createMember('admin');
     const key = await s.createKey({ scopes: ['members.read', 'api_keys.read'] }, creator.token);

@@ -132,7 +132,9 @@ export interface paths {
         /**
          * Update a workspace's name or settings
          * @description Changes the name and any of the settings; settings not given keep their value. A new
-         *     `key_prefix` applies to keys created afterwards; existing keys keep working.
+         *     `key_prefix` applies to keys created afterwards; existing keys keep working. Only a member
+         *     can change `settings.api_keys_can_manage_keys`: an API key that tries gets 403
+         *     `member_token_required` naming that field, whatever its scopes.
          */
         patch: operations["updateWorkspace"];
         trace?: never;

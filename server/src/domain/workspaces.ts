@@ -73,6 +73,22 @@ export async function bootstrap(store: TesseraStore, now: Date, adminToken?: str
   });
 }
 
+/**
+ * Settings an API key may not change, whatever its scopes: they decide what keys may do, so a key
+ * that could change them could widen its own power ("you can't mint a key with a key").
+ */
+const MEMBER_ONLY_SETTINGS = ['api_keys_can_manage_keys'] as const satisfies readonly (keyof WorkspaceSettings)[];
+
+function requireMemberForKeyPolicy(principal: Principal, current: WorkspaceSettings, update: Partial<WorkspaceSettings> | undefined): void {
+  if (principal.kind === 'member' || !update) return;
+  const changed = MEMBER_ONLY_SETTINGS.filter((name) => update[name] !== undefined && update[name] !== current[name]);
+  if (changed.length === 0) return;
+  const detail = `Only a member can change ${changed.map((name) => `settings.${name}`).join(', ')}: it decides what API keys may do, so a key cannot change it. Use a personal access token.`;
+  throw new DomainError('forbidden', 'member_token_required', 'A member token is required', detail, {
+    errors: changed.map((name) => ({ field: `settings.${name}`, code: 'member_token_required', message: detail })),
+  });
+}
+
 export class WorkspaceService {
   constructor(private readonly store: TesseraStore) {}
 
@@ -86,7 +102,7 @@ export class WorkspaceService {
           ),
     );
     const mine = (await this.store.workspaces()).filter((w) => ids.has(w.id));
-    return pageOf(mine, byCreation, page, 'asc');
+    return pageOf(mine, byCreation, page, 'asc', { list: 'workspaces' });
   }
 
   async create(ctx: ActionContext, input: { name: string; settings?: Partial<WorkspaceSettings> | undefined }): Promise<{ workspace: WorkspaceRecord; admin: MemberView & { token: string } }> {
@@ -115,6 +131,7 @@ export class WorkspaceService {
     const updated = await this.store.transact(async (tx) => {
       const current = await tx.workspace(workspaceId);
       if (!current) throw notFound('workspace_not_found', 'Workspace', workspaceId);
+      requireMemberForKeyPolicy(ctx.principal, current.settings, input.settings);
       const next: WorkspaceRecord = { ...current, name: input.name ?? current.name, settings: { ...current.settings, ...input.settings }, updated_at: ctx.now.toISOString() };
       tx.putWorkspace(next);
       return next;
