@@ -245,7 +245,7 @@ export class AlertService {
 
   async list(workspaceId: string, page: PageRequest = {}): Promise<Page<AlertSubscription>> {
     const records = Object.values(this.#doc().subscriptions).filter((s) => s.workspace_id === workspaceId);
-    return pageOf(records.map(presentSubscription), byCreation, page, 'asc');
+    return pageOf(records.map(presentSubscription), byCreation, page, 'asc', { list: 'alert-subscriptions', within: [workspaceId] });
   }
 
   async get(workspaceId: string, id: string): Promise<AlertSubscription> {
@@ -292,7 +292,7 @@ export class AlertService {
   async listDeliveries(workspaceId: string, subscriptionId: string, page: PageRequest = {}): Promise<Page<AlertDelivery>> {
     this.#record(workspaceId, subscriptionId);
     const records = Object.values(this.#doc().deliveries).filter((d) => d.subscription_id === subscriptionId);
-    return pageOf(records.map(presentDelivery), byCreation, page, 'desc');
+    return pageOf(records.map(presentDelivery), byCreation, page, 'desc', { list: 'alert-deliveries', within: [workspaceId, subscriptionId] });
   }
 
   async getDelivery(workspaceId: string, deliveryId: string): Promise<AlertDelivery> {

@@ -228,7 +228,7 @@ export class AuditExportService {
 
   async list(workspaceId: string, page: PageRequest = {}): Promise<Page<AuditExport>> {
     const records = Object.values(this.#doc().exports).filter((r) => r.workspace_id === workspaceId).map(present);
-    return pageOf(records, byCreation, page, 'desc');
+    return pageOf(records, byCreation, page, 'desc', { list: 'audit-exports', within: [workspaceId] });
   }
 
   #stream(record: ExportRecord, onComplete: (count: number) => void): ReadableStream<Uint8Array> {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { openMemoryStore } from '../data/open.js';
-import { ApiKeyService } from './api-keys.js';
+import { apiKeyList, ApiKeyService, type ApiKeyFilters } from './api-keys.js';
 import type { ActionContext } from './context.js';
 import type { ApiKeyRecord, MemberRecord, WorkspaceRecord } from './model.js';
 import { byCreation, pageFrom, type PageRequest } from './pagination.js';
@@ -30,8 +30,10 @@ describe('listing API keys without filters', () => {
       const service = new ApiKeyService(store);
       const scan = vi.spyOn(store, 'forEachApiKey');
       const keys: ApiKeyRecord[] = [];
-      /** Cursors handed out so far, and cursors naming keys (later revoked or moved, perhaps). */
-      const cursors: string[] = [];
+      /** Keys named by cursors handed out so far, and by cursors made here (later revoked or moved, perhaps). */
+      const cursorKeys: Array<{ id: string; created_at: string }> = [];
+      /** A cursor after `key`, for the listing with `filters` (a cursor is valid for its own filters only). */
+      const cursorAfter = (key: { id: string; created_at: string }, filters: ApiKeyFilters) => pageFrom([key], true, byCreation, apiKeyList('ws_1', filters)).next_cursor!;
       const put = async (record: ApiKeyRecord) => {
         await store.transact((tx) => tx.putApiKey(record));
         const at = keys.findIndex((k) => k.id === record.id);
@@ -55,18 +57,23 @@ describe('listing API keys without filters', () => {
         if (action < 0.15) await put(newKey(count + step));
         else if (action < 0.25 && some) await put({ ...some, status: 'revoked', revoked_at: T });
         else if (action < 0.32 && some) await put({ ...some, workspace_id: some.workspace_id === 'ws_1' ? 'ws_2' : 'ws_1' });
-        else if (action < 0.4 && some) cursors.push(pageFrom([some], true, byCreation).next_cursor!);
+        else if (action < 0.4 && some) cursorKeys.push(some);
         else {
-          const request: PageRequest = { limit: 1 + Math.floor(next() * 15) };
-          if (cursors.length > 0 && next() < 0.7) request.cursor = pick(cursors);
+          const limit = 1 + Math.floor(next() * 15);
+          const after = cursorKeys.length > 0 && next() < 0.7 ? pick(cursorKeys) : undefined;
+          const request = (filters: ApiKeyFilters): PageRequest => (after ? { limit, cursor: cursorAfter(after, filters) } : { limit });
           scan.mockClear();
-          const fast = await service.list(ctx, 'ws_1', {}, request);
+          const fast = await service.list(ctx, 'ws_1', {}, request({}));
           expect(scan).not.toHaveBeenCalled();
           // Every key is live: the filter lets all through, and takes the full scan.
-          const full = await service.list(ctx, 'ws_1', { environment: 'live' }, request);
+          const full = await service.list(ctx, 'ws_1', { environment: 'live' }, request({ environment: 'live' }));
           expect(scan).toHaveBeenCalled();
-          expect(fast).toEqual(full);
-          if (fast.next_cursor !== null) cursors.push(fast.next_cursor);
+          expect(full.data).toEqual(fast.data);
+          expect(full.has_more).toBe(fast.has_more);
+          const last = fast.data.at(-1);
+          expect(fast.next_cursor).toBe(fast.has_more && last ? cursorAfter(last, {}) : null);
+          expect(full.next_cursor).toBe(full.has_more && last ? cursorAfter(last, { environment: 'live' }) : null);
+          if (fast.has_more && last) cursorKeys.push(last);
         }
       }
     }

@@ -9,7 +9,7 @@ import { conflict, notFound } from './errors.js';
 import { resolveExpiry, type ExpiryPreset } from './expiry.js';
 import { newId } from './ids.js';
 import type { ApiKeyRecord, Environment, Metadata, RateLimit, WorkspaceRecord } from './model.js';
-import { byCreation, pageBounds, pageFrom, PageSelector, type Page, type PageRequest } from './pagination.js';
+import { byCreation, pageBounds, pageFrom, PageSelector, type ListIdentity, type Page, type PageRequest } from './pagination.js';
 import { isBroad, normalize } from './scopes.js';
 import { requireOwnWorkspace } from './workspaces.js';
 
@@ -42,6 +42,12 @@ export interface ApiKeyFilters {
   search?: string | undefined;
   scope?: string | undefined;
   created_by?: string | undefined;
+}
+
+/** The list a key listing's cursors are valid for: the workspace's keys, under these filters (and no other field of `filters`). */
+export function apiKeyList(workspaceId: string, filters: ApiKeyFilters): ListIdentity {
+  const { status, environment, search, scope, created_by } = filters;
+  return { list: 'api-keys', within: [workspaceId], filters: { status, environment, search, scope, created_by } };
 }
 
 /** A key as the API shows it: the record without its digest, with derived state. */
@@ -132,21 +138,22 @@ export class ApiKeyService {
     requireOwnWorkspace(ctx.principal, workspaceId);
     const unfiltered =
       filters.status === undefined && filters.environment === undefined && filters.search === undefined && filters.scope === undefined && filters.created_by === undefined;
-    const result = unfiltered ? await this.newestKeys(workspaceId, page) : await this.matchingKeys(workspaceId, filters, ctx.now, page);
+    const identity = apiKeyList(workspaceId, filters);
+    const result = unfiltered ? await this.newestKeys(workspaceId, page, identity) : await this.matchingKeys(workspaceId, filters, ctx.now, page, identity);
     return { ...result, data: await Promise.all(result.data.map((k) => this.present(k, ctx.now))) };
   }
 
   /** A page of all the workspace's keys, read from the store's order: only the page is parsed. */
-  private async newestKeys(workspaceId: string, page: PageRequest): Promise<Page<ApiKeyRecord>> {
-    const { after, limit } = pageBounds(page);
+  private async newestKeys(workspaceId: string, page: PageRequest, identity: ListIdentity): Promise<Page<ApiKeyRecord>> {
+    const { after, limit } = pageBounds(page, identity);
     const { keys, more } = await this.store.apiKeyPage(workspaceId, after, limit);
-    return pageFrom(keys, more, byCreation);
+    return pageFrom(keys, more, byCreation, identity);
   }
 
   /** A page of the keys the filters let through, picked as the keys are read: none is held beyond the page. */
-  private async matchingKeys(workspaceId: string, filters: ApiKeyFilters, now: Date, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+  private async matchingKeys(workspaceId: string, filters: ApiKeyFilters, now: Date, page: PageRequest, identity: ListIdentity): Promise<Page<ApiKeyRecord>> {
     const search = filters.search?.toLowerCase();
-    const selector = new PageSelector<ApiKeyRecord>(byCreation, page, 'desc');
+    const selector = new PageSelector<ApiKeyRecord>(byCreation, page, 'desc', identity);
     await this.store.forEachApiKey(workspaceId, (k) => {
       if (
         (filters.status === undefined || keyStateAt(k, now) === filters.status) &&

@@ -13,7 +13,7 @@ export class MemberService {
 
   async list(ctx: ActionContext, workspaceId: string, page: PageRequest): Promise<Page<MemberView>> {
     requireOwnWorkspace(ctx.principal, workspaceId);
-    const result = pageOf(await this.store.members(workspaceId), byCreation, page, 'asc');
+    const result = pageOf(await this.store.members(workspaceId), byCreation, page, 'asc', { list: 'members', within: [workspaceId] });
     return { ...result, data: result.data.map(presentMember) };
   }
 

@@ -1,4 +1,8 @@
-/** Cursor pagination over a list ordered by position: the cursor names the last item returned, opaquely. */
+/**
+ * Cursor pagination over a list ordered by position: the cursor names the last item returned, and
+ * a short digest of the list it came from (see {@link ListIdentity}), opaquely.
+ */
+import { createHash } from 'node:crypto';
 import { DomainError } from './errors.js';
 
 export interface Page<T> {
@@ -12,31 +16,56 @@ export interface PageRequest {
   limit?: number | undefined;
 }
 
-const invalidCursor = () =>
-  new DomainError('invalid', 'invalid_cursor', 'Invalid cursor', 'The cursor is not one this list returned; start again without it.', {
-    errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'Pass the next_cursor of the previous page, unchanged.' }],
-  });
-
-function encode(position: string): string {
-  return Buffer.from(JSON.stringify({ p: position }), 'utf8').toString('base64url');
+/**
+ * What a cursor is valid for: the list (e.g. `api-keys`), the ids it lies under (the workspace;
+ * e.g. an alert subscription), and the filters that decide which items it holds or their order.
+ * Never the page size: a walk may change `limit` between pages. A filter that is undefined counts
+ * as absent.
+ */
+export interface ListIdentity {
+  list: string;
+  within?: readonly string[];
+  filters?: Readonly<Record<string, string | number | boolean | null | undefined>>;
 }
 
-function decode(cursor: string): string {
+const invalidCursor = (detail = 'The cursor is not one this list returned; start again without it.') =>
+  new DomainError('invalid', 'invalid_cursor', 'Invalid cursor', detail, {
+    errors: [{ field: 'cursor', code: 'invalid_cursor', message: 'Pass the next_cursor of the previous page, unchanged, with the same filters.' }],
+  });
+
+/** A short digest of a list's identity (72 bits), which its cursors carry. */
+export function listDigest(identity: ListIdentity): string {
+  const filters = Object.entries(identity.filters ?? {})
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256')
+    .update(JSON.stringify([identity.list, identity.within ?? [], filters]))
+    .digest('base64url')
+    .slice(0, 12);
+}
+
+function encode(position: string, identity: ListIdentity): string {
+  return Buffer.from(JSON.stringify({ p: position, l: listDigest(identity) }), 'utf8').toString('base64url');
+}
+
+function decode(cursor: string, identity: ListIdentity): string {
+  let parsed: { p?: unknown; l?: unknown };
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown };
-    if (typeof parsed.p !== 'string') throw new Error('no position');
-    return parsed.p;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown; l?: unknown };
   } catch {
     throw invalidCursor();
   }
+  if (typeof parsed !== 'object' || parsed === null || typeof parsed.p !== 'string' || typeof parsed.l !== 'string') throw invalidCursor();
+  if (parsed.l !== listDigest(identity)) throw invalidCursor('The cursor belongs to another list, or to this list with other filters; start again without it.');
+  return parsed.p;
 }
 
 /**
  * One page of `items`, in the order of their positions: unique strings (e.g. `created_at|id`)
  * that sort like the list. The items need not be sorted (see {@link PageSelector}).
  */
-export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc'): Page<T> {
-  const selector = new PageSelector(positionOf, request, order);
+export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc', identity: ListIdentity): Page<T> {
+  const selector = new PageSelector(positionOf, request, order, identity);
   for (const item of items) selector.offer(item);
   return selector.page();
 }
@@ -47,6 +76,7 @@ export function pageOf<T>(items: Iterable<T>, positionOf: (item: T) => string, r
  */
 export class PageSelector<T> {
   readonly #positionOf: (item: T) => string;
+  readonly #identity: ListIdentity;
   readonly #after: string | undefined;
   readonly #limit: number;
   /** Whether position `a` comes before `b` in the list. */
@@ -54,9 +84,10 @@ export class PageSelector<T> {
   readonly #best: Array<{ item: T; position: string }> = [];
   #candidates = 0;
 
-  constructor(positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc') {
-    const { after, limit } = pageBounds(request);
+  constructor(positionOf: (item: T) => string, request: PageRequest, order: 'asc' | 'desc', identity: ListIdentity) {
+    const { after, limit } = pageBounds(request, identity);
     this.#positionOf = positionOf;
+    this.#identity = identity;
     this.#after = after;
     this.#limit = limit;
     this.#precedes = order === 'asc' ? (a, b) => a < b : (a, b) => a > b;
@@ -82,23 +113,24 @@ export class PageSelector<T> {
   }
 
   page(): Page<T> {
-    return pageFrom(this.#best.map((entry) => entry.item), this.#candidates > this.#limit, this.#positionOf);
+    return pageFrom(this.#best.map((entry) => entry.item), this.#candidates > this.#limit, this.#positionOf, this.#identity);
   }
 }
 
 /**
  * Where the page a request asks for starts (after the position its cursor names; undefined: at
  * the list's start) and how many items it holds, for a list that picks its pages itself (e.g. a
- * store from an index); {@link pageFrom} then makes the page, as {@link pageOf} would.
+ * store from an index); {@link pageFrom} then makes the page, as {@link pageOf} would. A cursor
+ * made for another `identity` is refused (400 `invalid_cursor`).
  */
-export function pageBounds(request: PageRequest): { after: string | undefined; limit: number } {
-  return { after: request.cursor === undefined ? undefined : decode(request.cursor), limit: request.limit ?? 20 };
+export function pageBounds(request: PageRequest, identity: ListIdentity): { after: string | undefined; limit: number } {
+  return { after: request.cursor === undefined ? undefined : decode(request.cursor, identity), limit: request.limit ?? 20 };
 }
 
 /** The page of `data`, the items picked in list order; `more`: items follow them. */
-export function pageFrom<T>(data: T[], more: boolean, positionOf: (item: T) => string): Page<T> {
+export function pageFrom<T>(data: T[], more: boolean, positionOf: (item: T) => string, identity: ListIdentity): Page<T> {
   const last = data.at(-1);
-  return { data, has_more: more, next_cursor: more && last !== undefined ? encode(positionOf(last)) : null };
+  return { data, has_more: more, next_cursor: more && last !== undefined ? encode(positionOf(last), identity) : null };
 }
 
 export const byCreation = (item: { created_at: string; id: string }) => `${item.created_at}|${item.id}`;

@@ -38,7 +38,7 @@ export class RoleService {
     const workspace = requireOwnWorkspace(ctx.principal, workspaceId);
     // Built-ins come first: their position sorts before any custom role's `1|created_at|role_…`.
     const position = (r: RoleRecord) => (r.builtin ? `0|${r.id}` : `1|${byCreation(r)}`);
-    return pageOf([...builtinRoles(workspace), ...(await this.store.roles(workspaceId))], position, page, 'asc');
+    return pageOf([...builtinRoles(workspace), ...(await this.store.roles(workspaceId))], position, page, 'asc', { list: 'roles', within: [workspaceId] });
   }
 
   async get(ctx: ActionContext, workspaceId: string, roleId: string): Promise<RoleRecord> {
@@ -106,7 +106,7 @@ export class RoleService {
     const builtin = Object.entries(TESSERA_SCOPES).map(([name, description]) => ({ name, description, builtin: true, created_at: workspace.created_at, updated_at: workspace.created_at }));
     const custom = (await this.store.scopes(workspaceId)).map(presentScope);
     const position = (s: ScopeView) => `${s.builtin ? 0 : 1}|${s.name}`;
-    return pageOf([...builtin, ...custom], position, page, 'asc');
+    return pageOf([...builtin, ...custom], position, page, 'asc', { list: 'scopes', within: [workspaceId] });
   }
 
   async createScope(ctx: ActionContext, workspaceId: string, input: { name: string; description?: string | undefined }): Promise<ScopeView> {
