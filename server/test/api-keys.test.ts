@@ -69,6 +69,20 @@ describe('create', () => {
     expect(await keysOf(s.store, s.ws)).toHaveLength(0);
   });
 
+  it('refuses a JSON body that is not UTF-8 rather than storing replacement characters', async () => {
+    const latin1 = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from(' key"}')]);
+    const raw = new Uint8Array(latin1);
+    const invalid = await s.call('POST', s.keysPath, { token: s.admin, rawBody: raw, headers: { 'content-type': 'application/json' } });
+    expect([invalid.status, invalid.body.code]).toEqual([400, 'invalid_json']);
+    expect(invalid.body.errors).toEqual([{ field: 'body', code: 'invalid_json', message: expect.stringMatching(/not valid UTF-8/) }]);
+    expect(invalid.body.detail).toMatch(/not valid UTF-8/);
+    const declared = await s.call('POST', s.keysPath, { token: s.admin, rawBody: raw, headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect([declared.status, declared.body.code]).toEqual([415, 'unsupported_media_type']);
+    expect(await keysOf(s.store, s.ws)).toHaveLength(0);
+    const utf8 = await s.call('POST', s.keysPath, { token: s.admin, rawBody: '{"name":"café key"}', headers: { 'content-type': 'application/json; charset=UTF-8' } });
+    expect([utf8.status, utf8.body.name]).toEqual([201, 'café key']);
+  });
+
   it('refuses scopes outside the catalog and reports wildcards as broad', async () => {
     const unknown = await s.call('POST', s.keysPath, { token: s.admin, body: { name: 'Unknown', scopes: ['workflows.execute'] } });
     expect([unknown.status, unknown.body.code, unknown.body.errors[0].field]).toEqual([422, 'unknown_scope', 'scopes[0]']);

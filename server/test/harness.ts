@@ -21,7 +21,8 @@ const SECRET = /\b[a-z][a-z0-9]{1,15}_(live|test)_[0-9A-Za-z]{36}\b|\btpat_[0-9A
 export interface CallOptions {
   token?: string | undefined;
   body?: unknown;
-  rawBody?: string;
+  /** Sent as is: a string is sent as UTF-8, bytes unchanged. */
+  rawBody?: string | Uint8Array<ArrayBuffer>;
   headers?: Record<string, string>;
 }
 
@@ -46,7 +47,7 @@ export async function startTestServer() {
   async function call(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined = options.rawBody;
+    let body: string | Uint8Array<ArrayBuffer> | undefined = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';

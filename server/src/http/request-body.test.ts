@@ -26,9 +26,9 @@ function echoApp() {
 }
 
 /** Sends `chunks` one write at a time (chunked encoding when `length` is not given, except for DELETE, which Node's client never chunks). */
-function send(port: number, chunks: Buffer[], options: { method?: string; length?: number } = {}): Promise<{ status: number; body: unknown }> {
+function send(port: number, chunks: Buffer[], options: { method?: string; length?: number; contentType?: string } = {}): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+    const headers: Record<string, string | number> = { 'content-type': options.contentType ?? 'application/json' };
     if (options.length !== undefined) headers['content-length'] = options.length;
     const req = httpRequest({ host: '127.0.0.1', port, path: '/echo', method: options.method ?? 'POST', headers }, (res) => {
       const parts: Buffer[] = [];
@@ -69,11 +69,27 @@ describe('reading the body behind Node’s HTTP server', () => {
     expect(res).toEqual({ status: 200, body: { text: '{"name":"Zürich 😀"}', parsed: { name: 'Zürich 😀' } } });
   });
 
-  it('drops a byte-order mark and replaces invalid UTF-8, as Request.text() does', async () => {
+  it('drops a byte-order mark, and refuses a JSON body that is not UTF-8 instead of replacing its bytes', async () => {
     const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]);
     expect(await send(port, [withBom])).toEqual({ status: 200, body: { text: '{"a":1}', parsed: { a: 1 } } });
+    const latin1 = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from(' key"}')]);
+    expect(await send(port, [latin1])).toEqual({ status: 400, body: { error: 400 } });
+    expect(await send(port, [latin1], { contentType: 'application/merge-patch+json' })).toEqual({ status: 400, body: { error: 400 } });
+    // Split between chunks: still one decode of the whole body.
+    expect(await send(port, [latin1.subarray(0, 12), latin1.subarray(12)])).toEqual({ status: 400, body: { error: 400 } });
+    // Not JSON: read as Request.text() would (the route refuses the media type with 415).
     const invalid = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]);
-    expect(await send(port, [invalid])).toEqual({ status: 200, body: { text: '{"a":"\uFFFD"}', parsed: { a: '\uFFFD' } } });
+    expect(await send(port, [invalid], { contentType: 'text/plain' })).toEqual({ status: 200, body: { text: '{"a":"\uFFFD"}', parsed: { a: '\uFFFD' } } });
+  });
+
+  it('refuses a JSON body declared in a charset other than UTF-8 (415)', async () => {
+    const body = Buffer.from('{"name":"key"}');
+    for (const contentType of ['application/json; charset=latin1', 'application/json;charset="ISO-8859-1"', 'application/json; charset=utf-16']) {
+      expect(await send(port, [body], { contentType })).toEqual({ status: 415, body: { error: 415 } });
+    }
+    for (const contentType of ['application/json; charset=utf-8', 'application/json; charset="UTF-8"', 'application/json;charset=utf8', 'text/plain; charset=latin1']) {
+      expect((await send(port, [body], { contentType })).status).toBe(200);
+    }
   });
 
   it('accepts a body of exactly the limit and refuses one byte more, announced or streamed', async () => {

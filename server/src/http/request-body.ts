@@ -27,17 +27,49 @@ export function requestBody(maxBytes: number): MiddlewareHandler {
     // Node has parsed the headers already; c.req.header() would first copy them all into a Headers.
     const declared = incoming ? incoming.headers['content-length'] : c.req.header('content-length');
     if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
+    const contentType = incoming ? incoming.headers['content-type'] : c.req.header('content-type');
+    if (contentType !== undefined && hasForeignCharset(contentType)) throw new HTTPException(415, { message: 'A JSON body must be UTF-8.' });
     const bytes = incoming && !incoming.readableDidRead ? await readNode(incoming, maxBytes) : await readWeb(c.req.raw, maxBytes);
     if (bytes === undefined) throw tooLarge();
-    setBodyText(c, decodeUtf8(bytes));
+    setBodyText(c, decodeBody(bytes, contentType));
     await next();
   };
 }
 
-/** As `Request.text()` decodes: UTF-8, invalid sequences replaced, a leading byte-order mark dropped. */
-function decodeUtf8(bytes: Uint8Array): string {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && JSON_MEDIA_TYPE.test(contentType.split(';', 1)[0]!.trim());
+}
+
+/** A JSON media type with a `charset` parameter other than UTF-8 (`application/json; charset=latin1`). */
+function hasForeignCharset(contentType: string): boolean {
+  if (!/charset/i.test(contentType) || !isJson(contentType)) return false;
+  for (const parameter of contentType.split(';').slice(1)) {
+    const [name, value = ''] = parameter.split('=', 2).map((part) => part.trim());
+    if (name!.toLowerCase() !== 'charset') continue;
+    const charset = value.replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') return true;
+  }
+  return false;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/**
+ * The body as UTF-8 text, a leading byte-order mark dropped. A JSON body that is not valid UTF-8
+ * is refused (400 `invalid_json`) rather than read with replacement characters, which would store
+ * text the client never sent. Any other body is decoded as `Request.text()` does (invalid
+ * sequences replaced): its media type is refused later anyway (415).
+ */
+function decodeBody(bytes: Uint8Array, contentType: string | undefined): string {
+  try {
+    return utf8.decode(bytes); // one pass: validates and decodes
+  } catch {
+    if (isJson(contentType)) throw new HTTPException(400, { message: 'The request body is not valid UTF-8.' });
+    return lenientUtf8.decode(bytes);
+  }
 }
 
 /** One body being read from Node's stream; the listeners find it through the stream (`this`). */
