@@ -123,3 +123,40 @@ describe('idempotency and rate limits through the app', () => {
     expect((await res.json()).code).toBe('route_not_found');
   });
 });
+
+describe('required request bodies', () => {
+  it('answers a missing body with 400 validation_failed on field body, with or without a content type, and changes nothing', async () => {
+    const role = await s.call('POST', `/v1/workspaces/${s.ws}/roles`, { token: s.admin, body: { name: 'Body Check', scopes: ['api_keys.read'] } });
+    const member = await s.createMember();
+    const key = await s.createKey();
+    const targets: Array<[string, string]> = [
+      ['PATCH', `/v1/workspaces/${s.ws}`],
+      ['PATCH', `/v1/workspaces/${s.ws}/roles/${role.body.id}`],
+      ['PATCH', `/v1/workspaces/${s.ws}/members/${member.id}`],
+      ['PATCH', `${s.keysPath}/${key.id}`],
+      ['POST', `/v1/workspaces/${s.ws}/roles`],
+      ['POST', s.keysPath],
+      ['POST', '/v1/workspaces'],
+    ];
+    const before = await Promise.all(targets.map(([, path]) => s.call('GET', path, { token: s.admin })));
+    const eventsBefore = s.events.length;
+    const noBody: Array<[string, Record<string, string>, string | undefined]> = [
+      ['no content type, no body', {}, undefined],
+      ['JSON, empty body', { 'content-type': 'application/json' }, ''],
+      ['JSON, whitespace', { 'content-type': 'application/json; charset=utf-8' }, ' \n'],
+    ];
+    for (const [method, path] of targets) {
+      for (const [label, headers, rawBody] of noBody) {
+        const res = await s.call(method, path, { token: s.admin, headers, ...(rawBody === undefined ? {} : { rawBody }) });
+        expect([method, path, label, res.status, res.body.code, res.body.errors]).toEqual([method, path, label, 400, 'validation_failed', [expect.objectContaining({ field: 'body', code: 'required' })]]);
+      }
+    }
+    const after = await Promise.all(targets.map(([, path]) => s.call('GET', path, { token: s.admin })));
+    expect(after.map((r) => r.body)).toEqual(before.map((r) => r.body));
+    expect(s.events.slice(eventsBefore).filter((e) => !e.type.endsWith('.used'))).toEqual([]);
+    // A body with the wrong content type is still a 415, and a sent body still works.
+    const wrongType = await s.call('PATCH', `/v1/workspaces/${s.ws}`, { token: s.admin, headers: { 'content-type': 'text/plain' }, rawBody: '' });
+    expect([wrongType.status, wrongType.body.code]).toEqual([415, 'unsupported_media_type']);
+    expect((await s.call('PATCH', `/v1/workspaces/${s.ws}/roles/${role.body.id}`, { token: s.admin, body: { description: 'Checked' } })).status).toBe(200);
+  });
+});

@@ -6,7 +6,7 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ZodType } from 'zod';
-import { operations, specValidator, type OperationId } from '@tessera/spec';
+import { openapi, operations, specValidator, type OperationId } from '@tessera/spec';
 import type { ActionContext } from '../domain/context.js';
 import { requireOperationScopes } from './authentication.js';
 import type { AppEnv } from './env.js';
@@ -46,10 +46,31 @@ const emptyOptionalBody: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
+/** Whether the spec marks the operation's request body `required: true`. */
+function specRequiresBody(method: string, path: string): boolean {
+  const item = (openapi.paths as Record<string, Record<string, { requestBody?: { required?: boolean } } | undefined>>)[path];
+  return item?.[method]?.requestBody?.required === true;
+}
+
+/**
+ * For a body the spec marks required: no body at all (or only whitespace), with no content type
+ * or a JSON one, is a missing field `body`, not an empty update or malformed JSON. Without this,
+ * the validators would read an absent body as `{}`, which every update schema's zod form accepts.
+ * A non-JSON content type is left to the 415 check.
+ */
+const missingRequiredBody: MiddlewareHandler = async (c, next) => {
+  const type = c.req.header('content-type');
+  if ((type === undefined || /json/i.test(type)) && (await c.req.text()).trim() === '') {
+    return validationProblem(c, [{ field: 'body', code: 'required', message: 'Required: this operation needs a JSON request body.' }]);
+  }
+  return next();
+};
+
 export function operationRoute<OpId extends OperationId, R extends Request = {}>(operationId: OpId, request?: R) {
   const op = operations[operationId];
   const middleware: MiddlewareHandler[] = op.authenticated ? [requireOperationScopes(operationId)] : [];
-  if (request?.body && request.body.required === false) middleware.push(emptyOptionalBody);
+  if (specRequiresBody(op.method, op.path)) middleware.push(missingRequiredBody);
+  else if (request?.body && request.body.required === false) middleware.push(emptyOptionalBody);
   if (request?.body) middleware.push(specBodyCheck(op.method, op.path));
   return createRoute({
     operationId,
