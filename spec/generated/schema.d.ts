@@ -1593,7 +1593,7 @@ export interface components {
         KeyId: components["schemas"]["KeyId"];
         /** @description The alert subscription's id. */
         SubscriptionId: string;
-        /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+        /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
         Cursor: string;
         /** @description How many items a page holds. */
         Limit: number;
@@ -1767,7 +1767,7 @@ export interface operations {
     listWorkspaces: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -1931,7 +1931,7 @@ export interface operations {
     listMembers: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -2158,7 +2158,7 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -2373,7 +2373,7 @@ export interface operations {
     listScopes: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -2559,7 +2559,7 @@ export interface operations {
                 scope?: components["schemas"]["ScopeString"];
                 /** @description Only keys created by this member. */
                 created_by?: components["schemas"]["MemberId"];
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -3040,7 +3040,7 @@ export interface operations {
                 to?: components["parameters"]["AuditTo"];
                 /** @description Shorthand for the last 24 hours, 7 days or 30 days; cannot be combined with `from`. */
                 range?: components["parameters"]["AuditRange"];
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -3309,7 +3309,7 @@ export interface operations {
     listAlertSubscriptions: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -3571,7 +3571,7 @@ export interface operations {
     listAlertDeliveries: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list and filters. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
