@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidQueryError, InvalidTimeRangeError } from './errors.js';
 import { canonicalJson } from '../canonical-json.js';
+import { zTimestamp } from '@tessera/spec/zod';
 import { auditEventTypeCode, type AuditEvent, type AuditEventType, type AuditFilters } from './types.js';
 
 export const RANGE_MS = { '24h': 24 * 3_600_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
@@ -22,10 +23,18 @@ export interface ResolvedFilters {
   fingerprint: string;
 }
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+/**
+ * An RFC 3339 date-time (the spec's `format: date-time`) as ms since the epoch, or NaN. Checked
+ * with the spec's own `Timestamp` schema, the check the `from` / `to` query parameters and
+ * `expires_at` get, so hour 24, 23:60 or February 30 are refused here too rather than rolled over
+ * by `Date.parse`. The one date-time check for parameters parsed by hand (audit filters, metrics).
+ */
+export function dateTimeMs(value: string): number {
+  return zTimestamp.safeParse(value).success ? Date.parse(value) : Number.NaN;
+}
 
 function parseDateTime(field: 'from' | 'to', value: string): number {
-  const ms = DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = dateTimeMs(value);
   if (Number.isNaN(ms)) throw new InvalidQueryError(field, `${field} must be an RFC 3339 date-time such as 2026-03-19T14:00:00Z.`);
   return ms;
 }

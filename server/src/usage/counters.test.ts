@@ -37,6 +37,11 @@ describe('time ranges', () => {
     expect(() => resolveUsageRange({ start: '2022-01-01', end: '2026-12-31' })).not.toThrow();
     expect(() => resolveUsageRange({ start: '2026-02-30', end: '2026-03-02' })).toThrowError(expect.objectContaining({ kind: 'invalid' }));
     expect(() => resolveUsageRange({ start: 'yesterday', end: '2026-03-02' })).toThrowError(expect.objectContaining({ kind: 'invalid' }));
+    // Date-times Date.parse would roll over (hour 24, minute 60, February 30) are not date-times.
+    for (const bad of ['2026-01-01T24:00:00Z', '2026-01-01T23:60:00Z', '2026-02-30T10:00:00Z']) {
+      expect(() => resolveUsageRange({ start: bad, end: '2026-03-03' })).toThrowError(expect.objectContaining({ kind: 'invalid', code: 'validation_failed', extras: { errors: [expect.objectContaining({ field: 'start' })] } }));
+      expect(() => resolveUsageRange({ start: '2025-12-01', end: bad })).toThrowError(expect.objectContaining({ kind: 'invalid', code: 'validation_failed', extras: { errors: [expect.objectContaining({ field: 'end' })] } }));
+    }
     expect(() => resolveUsageRange({ start: '2026-03-01', end: '2026-03-02', granularity: 'week' as never })).toThrowError(expect.objectContaining({ kind: 'invalid' }));
   });
 });

@@ -1,5 +1,6 @@
 /** Metrics time ranges: dates or date-times, UTC buckets of an hour or a day. */
 import { InvalidQueryError, InvalidTimeRangeError, TimeRangeTooLargeError } from '../audit/errors.js';
+import { dateTimeMs } from '../audit/filters.js';
 
 export type Granularity = 'hour' | 'day';
 export const HOUR_MS = 3_600_000;
@@ -8,7 +9,6 @@ export const BUCKET_MS: Record<Granularity, number> = { hour: HOUR_MS, day: DAY_
 export const DEFAULT_MAX_BUCKETS = 2000;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /**
  * A `DateOrDateTime` as ms since the epoch. A date is the start of that day (UTC) for `start`,
@@ -25,7 +25,7 @@ export function parseDateOrDateTime(field: 'start' | 'end', value: string): numb
     }
     return field === 'end' ? ms + DAY_MS : ms;
   }
-  const ms = DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = dateTimeMs(value);
   if (Number.isNaN(ms)) throw new InvalidQueryError(field, `${field} must be a date (2026-03-19) or an RFC 3339 date-time (2026-03-19T14:00:00Z).`);
   return ms;
 }
