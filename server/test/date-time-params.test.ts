@@ -18,6 +18,8 @@ describe('date-time parameters', () => {
     expect(await refusal(`${ws}/api-keys`, { body: { name: 'Expiring', expires_at: hour24 } })).toEqual([400, 'validation_failed', ['expires_at']]);
     expect(await refusal(`${ws}/metrics?start=${hour24}&end=2026-01-03`)).toEqual([400, 'validation_failed', ['start']]);
     expect(await refusal(`${ws}/metrics?start=2025-12-30&end=${hour24}`)).toEqual([400, 'validation_failed', ['end']]);
+    // RFC 3339 date-times have seconds; the spec's DateOrDateTime pattern says so too.
+    expect(await refusal(`${ws}/metrics?start=2026-01-01T14:00Z&end=2026-01-03`)).toEqual([400, 'validation_failed', ['start']]);
     const fine = await s.call('GET', `${ws}/metrics?start=2026-01-01T23:00:00Z&end=2026-01-03`, { token: s.admin });
     expect([fine.status, fine.body.start]).toEqual([200, '2026-01-01T00:00:00Z']);
   });

@@ -846,7 +846,7 @@ export interface components {
          */
         Timestamp: string;
         /**
-         * @description A date (`2026-03-19`) or an RFC 3339 date-time.
+         * @description A date (`2026-03-19`) or an RFC 3339 date-time with seconds and an offset (`2026-03-19T14:00:00Z`), as every other date-time here.
          * @example 2026-03-19
          * @example 2026-03-19T14:00:00Z
          */

@@ -65,9 +65,9 @@ export const zExpiryPreset = z.enum([
 export const zTimestamp = z.iso.datetime({ offset: true });
 
 /**
- * A date (`2026-03-19`) or an RFC 3339 date-time.
+ * A date (`2026-03-19`) or an RFC 3339 date-time with seconds and an offset (`2026-03-19T14:00:00Z`), as every other date-time here.
  */
-export const zDateOrDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/);
+export const zDateOrDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/);
 
 /**
  * Your own labels, up to 50 entries (letters, digits, `_`, `.`, `-`; not `__proto__`); values are strings, numbers, booleans or null.
