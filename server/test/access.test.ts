@@ -80,7 +80,7 @@ describe('authorization', () => {
     expect([escalate.status, escalate.body.code]).toEqual([403, 'scope_not_grantable']);
   });
 
-  it("won't let a key turn on api_keys_can_manage_keys, whatever its scopes; a member can", async () => {
+  it("won't let a key turn on api_keys_can_manage_keys or change the audit retention, whatever its scopes; a member can", async () => {
     const all = await s.createKey({ scopes: ['*'] });
     const wsPath = `/v1/workspaces/${s.ws}`;
     const flip = await s.call('PATCH', wsPath, { token: all.key, body: { settings: { api_keys_can_manage_keys: true } } });
@@ -91,7 +91,13 @@ describe('authorization', () => {
     expect(after.body.settings.api_keys_can_manage_keys).toBe(false);
     expect(after.body.settings.require_expiry).toBe(false);
     expect((await s.call('POST', s.keysPath, { token: all.key, body: { name: 'Child' } })).body.code).toBe('keys_cannot_manage_keys');
+    // Nor shorten (or change at all) how long the audit trail is kept.
+    const erase = await s.call('PATCH', wsPath, { token: all.key, body: { settings: { audit_retention_days: 1 } } });
+    expect([erase.status, erase.body.code, erase.body.errors?.map((e: { field: string }) => e.field)]).toEqual([403, 'member_token_required', ['settings.audit_retention_days']]);
+    expect((await s.call('GET', wsPath, { token: s.admin })).body.settings.audit_retention_days).toBe(90);
+    expect((await s.call('PATCH', wsPath, { token: s.admin, body: { settings: { audit_retention_days: 30 } } })).body.settings?.audit_retention_days).toBe(30);
     // Other settings, and restating the current value, stay open to a key with workspaces.write.
+    expect((await s.call('PATCH', wsPath, { token: all.key, body: { settings: { audit_retention_days: 30 } } })).status).toBe(200);
     expect((await s.call('PATCH', wsPath, { token: all.key, body: { settings: { require_expiry: true, api_keys_can_manage_keys: false } } })).status).toBe(200);
     const admin = await s.createMember('admin');
     for (const token of [s.admin, admin.token]) {

@@ -133,8 +133,10 @@ export interface paths {
          * Update a workspace's name or settings
          * @description Changes the name and any of the settings; settings not given keep their value. A new
          *     `key_prefix` applies to keys created afterwards; existing keys keep working. Only a member
-         *     can change `settings.api_keys_can_manage_keys`: an API key that tries gets 403
-         *     `member_token_required` naming that field, whatever its scopes.
+         *     can change `settings.api_keys_can_manage_keys` (what keys may do) or
+         *     `settings.audit_retention_days` (how long their trail is kept): an API key that tries gets
+         *     403 `member_token_required` naming the field, whatever its scopes. Restating the current
+         *     value is not a change.
          */
         patch: operations["updateWorkspace"];
         trace?: never;

@@ -74,16 +74,17 @@ export async function bootstrap(store: TesseraStore, now: Date, adminToken?: str
 }
 
 /**
- * Settings an API key may not change, whatever its scopes: they decide what keys may do, so a key
- * that could change them could widen its own power ("you can't mint a key with a key").
+ * Settings an API key may not change, whatever its scopes: one decides what keys may do, so a key
+ * that could change it could widen its own power ("you can't mint a key with a key"); the other
+ * decides how long the audit trail is kept, so a leaked key could shorten it to erase its own trail.
  */
-const MEMBER_ONLY_SETTINGS = ['api_keys_can_manage_keys'] as const satisfies readonly (keyof WorkspaceSettings)[];
+const MEMBER_ONLY_SETTINGS = ['api_keys_can_manage_keys', 'audit_retention_days'] as const satisfies readonly (keyof WorkspaceSettings)[];
 
 function requireMemberForKeyPolicy(principal: Principal, current: WorkspaceSettings, update: Partial<WorkspaceSettings> | undefined): void {
   if (principal.kind === 'member' || !update) return;
   const changed = MEMBER_ONLY_SETTINGS.filter((name) => update[name] !== undefined && update[name] !== current[name]);
   if (changed.length === 0) return;
-  const detail = `Only a member can change ${changed.map((name) => `settings.${name}`).join(', ')}: it decides what API keys may do, so a key cannot change it. Use a personal access token.`;
+  const detail = `Only a member can change ${changed.map((name) => `settings.${name}`).join(' or ')}, not an API key: what keys may do and how long their audit trail is kept are not for a key to decide. Use a personal access token.`;
   throw new DomainError('forbidden', 'member_token_required', 'A member token is required', detail, {
     errors: changed.map((name) => ({ field: `settings.${name}`, code: 'member_token_required', message: detail })),
   });
