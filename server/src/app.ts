@@ -21,7 +21,7 @@ import { RequestAuditor } from './http/auditing.js';
 import { authentication } from './http/authentication.js';
 import type { AppEnv } from './http/env.js';
 import { problem } from './http/problem.js';
-import { requestBody } from './http/request-body.js';
+import { requestBody, UnsupportedMediaTypeError } from './http/request-body.js';
 import { requestContext } from './http/request-id.js';
 import { validationHook } from './http/validation.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -101,7 +101,10 @@ export function createApp(options: AppOptions) {
       return problem(c, { status: statusOfKind[error.kind], code: error.code, title: error.title, detail: error.detail, ...error.extras });
     }
     if (error instanceof HTTPException) {
-      if (error.status === 415) return problem(c, { status: 415, code: 'unsupported_media_type', title: 'The request body must be JSON', detail: 'Send Content-Type: application/json.' });
+      if (error.status === 415) {
+        const detail = error instanceof UnsupportedMediaTypeError ? error.message : 'Send Content-Type: application/json.';
+        return problem(c, { status: 415, code: 'unsupported_media_type', title: 'The request body must be JSON', detail, errors: [{ field: 'content-type', code: 'unsupported_media_type', message: detail }] });
+      }
       if (error.status === 413) return problem(c, { status: 413, code: 'payload_too_large', title: 'The request body is too large', detail: `Bodies may be at most ${MAX_BODY_BYTES} bytes.` });
       if (error.status === 400) return problem(c, { status: 400, code: 'invalid_json', title: 'The body is not valid JSON', detail: error.message, errors: [{ field: 'body', code: 'invalid_json', message: error.message }] });
     }

@@ -77,8 +77,13 @@ describe('create', () => {
     expect(invalid.body.errors).toEqual([{ field: 'body', code: 'invalid_json', message: expect.stringMatching(/not valid UTF-8/) }]);
     expect(invalid.body.detail).toMatch(/not valid UTF-8/);
     const declared = await s.call('POST', s.keysPath, { token: s.admin, rawBody: raw, headers: { 'content-type': 'application/json; charset=latin1' } });
-    expect([declared.status, declared.body.code]).toEqual([415, 'unsupported_media_type']);
+    expect([declared.status, declared.body.code, declared.body.errors?.[0]?.field]).toEqual([415, 'unsupported_media_type', 'content-type']);
+    expect(declared.body.detail).toMatch(/must be UTF-8/);
     expect(await keysOf(s.store, s.ws)).toHaveLength(0);
+    // Only a body has a charset: a bodyless POST is not refused for its Content-Type.
+    const key = await s.createKey();
+    const revoke = await s.call('POST', `${s.keysPath}/${key.id}/revoke`, { token: s.admin, headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect([revoke.status, revoke.body.status]).toEqual([200, 'revoked']);
     const utf8 = await s.call('POST', s.keysPath, { token: s.admin, rawBody: '{"name":"café key"}', headers: { 'content-type': 'application/json; charset=UTF-8' } });
     expect([utf8.status, utf8.body.name]).toEqual([201, 'café key']);
   });

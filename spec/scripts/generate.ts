@@ -42,12 +42,13 @@ function operationTable(doc: OpenApiDocument): string {
         authenticated: !(Array.isArray(op.security) && op.security.length === 0),
         requiredScopes: op['x-required-scopes'] ?? [],
         hasBody: op.requestBody !== undefined,
+        bodyRequired: op.requestBody?.required === true,
       };
       rows.push(`  ${op.operationId}: ${JSON.stringify(entry)},`);
     }
   }
   return `${banner}
-/** Every operation of the spec: method, path template, whether it needs a credential and which scopes. */
+/** Every operation of the spec: method, path template, whether it needs a credential and which scopes, whether it takes a body and must have one. */
 export const operations = {
 ${rows.join('\n')}
 } as const;

@@ -6,11 +6,11 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ZodType } from 'zod';
-import { openapi, operations, specValidator, type OperationId } from '@tessera/spec';
+import { operations, specValidator, type OperationId } from '@tessera/spec';
 import type { ActionContext } from '../domain/context.js';
 import { requireOperationScopes } from './authentication.js';
 import type { AppEnv } from './env.js';
-import { setBodyText } from './request-body.js';
+import { isJsonMediaType, setBodyText } from './request-body.js';
 import { coercedQuery, fieldProblemsFromSchema, validationProblem } from './validation.js';
 
 type Request = NonNullable<RouteConfig['request']>;
@@ -23,7 +23,7 @@ type Request = NonNullable<RouteConfig['request']>;
 function specBodyCheck(method: string, path: string): MiddlewareHandler {
   const pointer = `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/requestBody/content/application~1json/schema`;
   return async (c, next) => {
-    if (!/json/i.test(c.req.header('content-type') ?? '')) return next();
+    if (!isJsonMediaType(c.req.header('content-type'))) return next();
     let body: unknown;
     try {
       body = await c.req.json();
@@ -40,17 +40,11 @@ function specBodyCheck(method: string, path: string): MiddlewareHandler {
  * means "no settings", not malformed JSON (the validator would otherwise try to parse it).
  */
 const emptyOptionalBody: MiddlewareHandler = async (c, next) => {
-  if (/json/i.test(c.req.header('content-type') ?? '') && (await c.req.text()).trim() === '') {
+  if (isJsonMediaType(c.req.header('content-type')) && (await c.req.text()).trim() === '') {
     setBodyText(c, '{}');
   }
   await next();
 };
-
-/** Whether the spec marks the operation's request body `required: true`. */
-function specRequiresBody(method: string, path: string): boolean {
-  const item = (openapi.paths as Record<string, Record<string, { requestBody?: { required?: boolean } } | undefined>>)[path];
-  return item?.[method]?.requestBody?.required === true;
-}
 
 /**
  * For a body the spec marks required: no body at all (or only whitespace), with no content type
@@ -60,7 +54,7 @@ function specRequiresBody(method: string, path: string): boolean {
  */
 const missingRequiredBody: MiddlewareHandler = async (c, next) => {
   const type = c.req.header('content-type');
-  if ((type === undefined || /json/i.test(type)) && (await c.req.text()).trim() === '') {
+  if ((type === undefined || isJsonMediaType(type)) && (await c.req.text()).trim() === '') {
     return validationProblem(c, [{ field: 'body', code: 'required', message: 'Required: this operation needs a JSON request body.' }]);
   }
   return next();
@@ -69,21 +63,23 @@ const missingRequiredBody: MiddlewareHandler = async (c, next) => {
 export function operationRoute<OpId extends OperationId, R extends Request = {}>(operationId: OpId, request?: R) {
   const op = operations[operationId];
   const middleware: MiddlewareHandler[] = op.authenticated ? [requireOperationScopes(operationId)] : [];
-  if (specRequiresBody(op.method, op.path)) middleware.push(missingRequiredBody);
-  else if (request?.body && request.body.required === false) middleware.push(emptyOptionalBody);
+  if (op.bodyRequired) middleware.push(missingRequiredBody);
+  else if (op.hasBody) middleware.push(emptyOptionalBody);
   if (request?.body) middleware.push(specBodyCheck(op.method, op.path));
+  // Whether the body is required is the spec's to say, not the route's.
+  const body = request?.body ? { ...request.body, required: op.bodyRequired } : undefined;
   return createRoute({
     operationId,
     method: op.method,
     path: op.path,
     middleware,
-    request: (request ?? {}) as R,
+    request: (body ? { ...request, body } : (request ?? {})) as R,
     responses: { default: { description: 'As documented in spec/openapi.yaml.' } },
   });
 }
 
-export function jsonBody<S extends ZodType>(schema: S, required = true) {
-  return { content: { 'application/json': { schema } }, required };
+export function jsonBody<S extends ZodType>(schema: S) {
+  return { content: { 'application/json': { schema } } };
 }
 
 /** The operation's query schema, after converting query strings to the declared types. */

@@ -90,6 +90,8 @@ describe('reading the body behind Node’s HTTP server', () => {
     for (const contentType of ['application/json; charset=utf-8', 'application/json; charset="UTF-8"', 'application/json;charset=utf8', 'text/plain; charset=latin1']) {
       expect((await send(port, [body], { contentType })).status).toBe(200);
     }
+    // No body, nothing to decode: the header alone is not refused.
+    expect((await send(port, [], { contentType: 'application/json; charset=latin1' })).status).toBe(200);
   });
 
   it('accepts a body of exactly the limit and refuses one byte more, announced or streamed', async () => {

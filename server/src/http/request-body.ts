@@ -13,6 +13,13 @@ import { HTTPException } from 'hono/http-exception';
 
 const bodyless = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** A 415 whose message says what is wrong with the media type (the app answers it as problem+json). */
+export class UnsupportedMediaTypeError extends HTTPException {
+  constructor(detail: string) {
+    super(415, { message: detail });
+  }
+}
+
 /** Replaces the body every later reader sees (e.g. an empty optional body read as `{}`). */
 export function setBodyText(c: Context, text: string): void {
   // Hono's type declares the resolved values, though the cache holds promises at run time.
@@ -28,9 +35,12 @@ export function requestBody(maxBytes: number): MiddlewareHandler {
     const declared = incoming ? incoming.headers['content-length'] : c.req.header('content-length');
     if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
     const contentType = incoming ? incoming.headers['content-type'] : c.req.header('content-type');
-    if (contentType !== undefined && hasForeignCharset(contentType)) throw new HTTPException(415, { message: 'A JSON body must be UTF-8.' });
     const bytes = incoming && !incoming.readableDidRead ? await readNode(incoming, maxBytes) : await readWeb(c.req.raw, maxBytes);
     if (bytes === undefined) throw tooLarge();
+    // Only a body has a charset: a bodyless POST (revoke, say) is not refused for its header.
+    if (bytes.length > 0 && contentType !== undefined && hasForeignCharset(contentType)) {
+      throw new UnsupportedMediaTypeError('A JSON body must be UTF-8: send Content-Type: application/json, without a charset or with charset=utf-8.');
+    }
     setBodyText(c, decodeBody(bytes, contentType));
     await next();
   };
@@ -38,13 +48,14 @@ export function requestBody(maxBytes: number): MiddlewareHandler {
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
-function isJson(contentType: string | undefined): boolean {
+/** Whether a Content-Type names JSON (`application/json`, `application/problem+json`, any parameters). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
   return contentType !== undefined && JSON_MEDIA_TYPE.test(contentType.split(';', 1)[0]!.trim());
 }
 
 /** A JSON media type with a `charset` parameter other than UTF-8 (`application/json; charset=latin1`). */
 function hasForeignCharset(contentType: string): boolean {
-  if (!/charset/i.test(contentType) || !isJson(contentType)) return false;
+  if (!/charset/i.test(contentType) || !isJsonMediaType(contentType)) return false;
   for (const parameter of contentType.split(';').slice(1)) {
     const [name, value = ''] = parameter.split('=', 2).map((part) => part.trim());
     if (name!.toLowerCase() !== 'charset') continue;
@@ -67,7 +78,7 @@ function decodeBody(bytes: Uint8Array, contentType: string | undefined): string 
   try {
     return utf8.decode(bytes); // one pass: validates and decodes
   } catch {
-    if (isJson(contentType)) throw new HTTPException(400, { message: 'The request body is not valid UTF-8.' });
+    if (isJsonMediaType(contentType)) throw new HTTPException(400, { message: 'The request body is not valid UTF-8.' });
     return lenientUtf8.decode(bytes);
   }
 }

@@ -29,7 +29,7 @@ export function apiKeyRoutes(app: App, { apiKeys }: Services): void {
     return c.json({ id: revoked.id, status: 'revoked' as const }, 200);
   });
 
-  app.openapi(operationRoute('rotateApiKey', { params: z.zRotateApiKeyPath, body: jsonBody(z.zRotateApiKeyBody, false) }), async (c) => {
+  app.openapi(operationRoute('rotateApiKey', { params: z.zRotateApiKeyPath, body: jsonBody(z.zRotateApiKeyBody) }), async (c) => {
     const { workspace_id, key_id } = c.req.valid('param');
     const body = (c.req.valid('json') ?? {}) as { grace_period_seconds?: number };
     const { view, key, previous } = await apiKeys.rotate(actionContext(c), workspace_id, key_id, body.grace_period_seconds);
