@@ -80,7 +80,7 @@ describe('authorization', () => {
     expect([escalate.status, escalate.body.code]).toEqual([403, 'scope_not_grantable']);
   });
 
-  it("won't let a key turn on api_keys_can_manage_keys or change the audit retention, whatever its scopes; a member can", async () => {
+  it("won't let a key turn on api_keys_can_manage_keys, raise the default rate limit or change the audit retention, whatever its scopes; a member can", async () => {
     const all = await s.createKey({ scopes: ['*'] });
     const wsPath = `/v1/workspaces/${s.ws}`;
     const flip = await s.call('PATCH', wsPath, { token: all.key, body: { settings: { api_keys_can_manage_keys: true } } });
@@ -96,6 +96,10 @@ describe('authorization', () => {
     expect([erase.status, erase.body.code, erase.body.errors?.map((e: { field: string }) => e.field)]).toEqual([403, 'member_token_required', ['settings.audit_retention_days']]);
     expect((await s.call('GET', wsPath, { token: s.admin })).body.settings.audit_retention_days).toBe(90);
     expect((await s.call('PATCH', wsPath, { token: s.admin, body: { settings: { audit_retention_days: 30 } } })).body.settings?.audit_retention_days).toBe(30);
+    // Nor raise the default rate limit, which is its own limit when it has none.
+    const unlimited = await s.call('PATCH', wsPath, { token: all.key, body: { settings: { default_rate_limit: { requests_per_minute: 100_000, burst: 10_000 } } } });
+    expect([unlimited.status, unlimited.body.code, unlimited.body.errors?.map((e: { field: string }) => e.field)]).toEqual([403, 'member_token_required', ['settings.default_rate_limit']]);
+    expect((await s.call('PATCH', wsPath, { token: all.key, body: { settings: { default_rate_limit: { burst: 100, requests_per_minute: 1000 } } } })).status).toBe(200);
     // Other settings, and restating the current value, stay open to a key with workspaces.write.
     expect((await s.call('PATCH', wsPath, { token: all.key, body: { settings: { audit_retention_days: 30 } } })).status).toBe(200);
     expect((await s.call('PATCH', wsPath, { token: all.key, body: { settings: { require_expiry: true, api_keys_can_manage_keys: false } } })).status).toBe(200);

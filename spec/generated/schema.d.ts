@@ -133,7 +133,8 @@ export interface paths {
          * Update a workspace's name or settings
          * @description Changes the name and any of the settings; settings not given keep their value. A new
          *     `key_prefix` applies to keys created afterwards; existing keys keep working. Only a member
-         *     can change `settings.api_keys_can_manage_keys` (what keys may do) or
+         *     can change `settings.api_keys_can_manage_keys` (what keys may do),
+         *     `settings.default_rate_limit` (the limit of every key without its own) or
          *     `settings.audit_retention_days` (how long their trail is kept): an API key that tries gets
          *     403 `member_token_required` naming the field, whatever its scopes. Restating the current
          *     value is not a change.
@@ -1595,7 +1596,7 @@ export interface components {
         KeyId: components["schemas"]["KeyId"];
         /** @description The alert subscription's id. */
         SubscriptionId: string;
-        /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+        /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
         Cursor: string;
         /** @description How many items a page holds. */
         Limit: number;
@@ -1769,7 +1770,7 @@ export interface operations {
     listWorkspaces: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -1933,7 +1934,7 @@ export interface operations {
     listMembers: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -2160,7 +2161,7 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -2375,7 +2376,7 @@ export interface operations {
     listScopes: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -2561,7 +2562,7 @@ export interface operations {
                 scope?: components["schemas"]["ScopeString"];
                 /** @description Only keys created by this member. */
                 created_by?: components["schemas"]["MemberId"];
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -3042,7 +3043,7 @@ export interface operations {
                 to?: components["parameters"]["AuditTo"];
                 /** @description Shorthand for the last 24 hours, 7 days or 30 days; cannot be combined with `from`. */
                 range?: components["parameters"]["AuditRange"];
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -3311,7 +3312,7 @@ export interface operations {
     listAlertSubscriptions: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];
@@ -3573,7 +3574,7 @@ export interface operations {
     listAlertDeliveries: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`. */
+                /** @description The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`. */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description How many items a page holds. */
                 limit?: components["parameters"]["Limit"];

@@ -751,7 +751,7 @@ export const zKeyId2 = zKeyId;
 export const zSubscriptionId = z.string().regex(/^sub_[0-9A-Za-z]{22}$/);
 
 /**
- * The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. Any other cursor is refused with 400 `invalid_cursor`.
+ * The `next_cursor` of the previous page. Opaque; only valid for the same list (in the same workspace) and filters, though `limit` may change between pages. A cursor from another list or with other filters, or one that is not a cursor, is refused with 400 `invalid_cursor`.
  */
 export const zCursor = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/);
 

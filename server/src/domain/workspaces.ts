@@ -1,4 +1,5 @@
 /** Workspaces: the tenant, its settings, and the first workspace of an empty store. */
+import { canonicalJson } from '../canonical-json.js';
 import { generatePersonalAccessToken } from '@tessera/sdk/key-format';
 import type { TesseraStore } from '../data/store.js';
 import type { ActionContext, Principal } from './context.js';
@@ -74,17 +75,19 @@ export async function bootstrap(store: TesseraStore, now: Date, adminToken?: str
 }
 
 /**
- * Settings an API key may not change, whatever its scopes: one decides what keys may do, so a key
- * that could change it could widen its own power ("you can't mint a key with a key"); the other
- * decides how long the audit trail is kept, so a leaked key could shorten it to erase its own trail.
+ * Settings an API key may not change, whatever its scopes, since a key that could would widen its
+ * own power or hide its tracks: whether keys may manage keys ("you can't mint a key with a key"),
+ * the default rate limit (the limit of every key without its own), and how long the audit trail is
+ * kept (a leaked key could shorten it to erase its own).
  */
-const MEMBER_ONLY_SETTINGS = ['api_keys_can_manage_keys', 'audit_retention_days'] as const satisfies readonly (keyof WorkspaceSettings)[];
+const MEMBER_ONLY_SETTINGS = ['api_keys_can_manage_keys', 'default_rate_limit', 'audit_retention_days'] as const satisfies readonly (keyof WorkspaceSettings)[];
 
-function requireMemberForKeyPolicy(principal: Principal, current: WorkspaceSettings, update: Partial<WorkspaceSettings> | undefined): void {
+function requireMemberForProtectedSettings(principal: Principal, current: WorkspaceSettings, update: Partial<WorkspaceSettings> | undefined): void {
   if (principal.kind === 'member' || !update) return;
-  const changed = MEMBER_ONLY_SETTINGS.filter((name) => update[name] !== undefined && update[name] !== current[name]);
+  // Compared as canonical JSON: the rate limit is an object, and restating a current value is no change.
+  const changed = MEMBER_ONLY_SETTINGS.filter((name) => update[name] !== undefined && canonicalJson(update[name]) !== canonicalJson(current[name]));
   if (changed.length === 0) return;
-  const detail = `Only a member can change ${changed.map((name) => `settings.${name}`).join(' or ')}, not an API key: what keys may do and how long their audit trail is kept are not for a key to decide. Use a personal access token.`;
+  const detail = `Only a member can change ${changed.map((name) => `settings.${name}`).join(' or ')}, not an API key: what keys may do, their default rate limit and how long their audit trail is kept are not for a key to decide. Use a personal access token.`;
   throw new DomainError('forbidden', 'member_token_required', 'A member token is required', detail, {
     errors: changed.map((name) => ({ field: `settings.${name}`, code: 'member_token_required', message: detail })),
   });
@@ -132,7 +135,7 @@ export class WorkspaceService {
     const updated = await this.store.transact(async (tx) => {
       const current = await tx.workspace(workspaceId);
       if (!current) throw notFound('workspace_not_found', 'Workspace', workspaceId);
-      requireMemberForKeyPolicy(ctx.principal, current.settings, input.settings);
+      requireMemberForProtectedSettings(ctx.principal, current.settings, input.settings);
       const next: WorkspaceRecord = { ...current, name: input.name ?? current.name, settings: { ...current.settings, ...input.settings }, updated_at: ctx.now.toISOString() };
       tx.putWorkspace(next);
       return next;
