@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidQueryError, InvalidTimeRangeError } from './errors.js';
 import { canonicalJson } from '../canonical-json.js';
-import { zTimestamp } from '@tessera/spec/zod';
+import { dateTimeMs } from '../date-time.js';
 import { auditEventTypeCode, type AuditEvent, type AuditEventType, type AuditFilters } from './types.js';
 
 export const RANGE_MS = { '24h': 24 * 3_600_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
@@ -21,16 +21,6 @@ export interface ResolvedFilters {
   toMs: number | undefined;
   /** Identifies the filters as given (`range` unresolved), so a cursor is only used with the same filters. */
   fingerprint: string;
-}
-
-/**
- * An RFC 3339 date-time (the spec's `format: date-time`) as ms since the epoch, or NaN. Checked
- * with the spec's own `Timestamp` schema, the check the `from` / `to` query parameters and
- * `expires_at` get, so hour 24, 23:60 or February 30 are refused here too rather than rolled over
- * by `Date.parse`. The one date-time check for parameters parsed by hand (audit filters, metrics).
- */
-export function dateTimeMs(value: string): number {
-  return zTimestamp.safeParse(value).success ? Date.parse(value) : Number.NaN;
 }
 
 function parseDateTime(field: 'from' | 'to', value: string): number {

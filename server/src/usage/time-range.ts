@@ -1,6 +1,6 @@
 /** Metrics time ranges: dates or date-times, UTC buckets of an hour or a day. */
 import { InvalidQueryError, InvalidTimeRangeError, TimeRangeTooLargeError } from '../audit/errors.js';
-import { dateTimeMs } from '../audit/filters.js';
+import { dateTimeMs } from '../date-time.js';
 
 export type Granularity = 'hour' | 'day';
 export const HOUR_MS = 3_600_000;
