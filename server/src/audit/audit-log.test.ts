@@ -159,6 +159,9 @@ describe.each([
     // A cursor is only valid for its own filters, and garbage is refused.
     const first = await log.list(WS, {}, { limit: 5 });
     await expect(log.list(WS, { event_type: ['api_key.used'] }, { cursor: first.next_cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+    // Nor for another workspace's log, which says so rather than blaming pruning.
+    log.record(sampleEvent({ workspace_id: WS2 }));
+    await expect(log.list(WS2, {}, { cursor: first.next_cursor! })).rejects.toThrow(/another list/);
     await expect(log.list(WS, {}, { cursor: 'not-a-cursor' })).rejects.toMatchObject({ kind: 'invalid', code: 'invalid_cursor' });
     await expect(log.list(WS, {}, { cursor: Buffer.from('{"o":1}').toString('base64url') })).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(log.list(WS, {}, { limit: 0 })).rejects.toMatchObject({ kind: 'invalid' });

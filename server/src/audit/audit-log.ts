@@ -18,6 +18,7 @@
  *   arrays per segment instead of parsing every event. A summary that does not match its segment
  *   is ignored: the segment is read, and summarized again.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { newId } from '../domain/ids.js';
@@ -137,6 +138,11 @@ interface WorkspaceBase {
   index: WorkspaceIndex;
   headHash: string;
   headId: string | null;
+}
+
+/** What a cursor is valid for: its workspace's log with the same filters. */
+function listTagOf(workspaceId: string, filtersFingerprint: string): string {
+  return createHash('sha256').update(`${workspaceId}\n${filtersFingerprint}`).digest('base64url').slice(0, 12);
 }
 
 function encodeCursor(ordinal: number, tag: number, fingerprint: string): string {
@@ -305,7 +311,8 @@ abstract class AuditLogCore<W extends WorkspaceBase> implements AuditLogApi {
     const limit = pageLimit(page.limit);
     const resolved = resolveFilters(filters, this.clock.now());
     const cursor = page.cursor !== undefined ? decodeCursor(page.cursor) : undefined;
-    if (cursor && cursor.f !== resolved.fingerprint) throw new InvalidCursorError('The cursor belongs to a list with other filters; start again without it.');
+    const listTag = listTagOf(workspaceId, resolved.fingerprint);
+    if (cursor && cursor.f !== listTag) throw new InvalidCursorError('The cursor belongs to another list (other filters, or another workspace); start again without it.');
     const state = this.workspaces.get(workspaceId);
     if (!state) {
       if (cursor) throw new InvalidCursorError();
@@ -326,7 +333,7 @@ abstract class AuditLogCore<W extends WorkspaceBase> implements AuditLogApi {
     const fetched = await this.fetch(state, pageOrdinals);
     const data = fetched.filter((event): event is AuditEvent => event !== undefined);
     const last = pageOrdinals.at(-1);
-    const next_cursor = has_more && last !== undefined ? encodeCursor(last, state.index.tag(last) ?? 0, resolved.fingerprint) : null;
+    const next_cursor = has_more && last !== undefined ? encodeCursor(last, state.index.tag(last) ?? 0, listTag) : null;
     return { data, has_more, next_cursor };
   }
 
