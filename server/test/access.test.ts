@@ -139,6 +139,7 @@ describe('authorization', () => {
     for (const path of [`/v1/workspaces/${other}`, `/v1/workspaces/${other}/api-keys`, `/v1/workspaces/${other}/api-keys/${otherKey.body.id}`, `/v1/workspaces/${other}/members`]) {
       const res = await s.call('GET', path, { token: s.admin });
       expect([path, res.status, res.body.code]).toEqual([path, 404, 'workspace_not_found']);
+      expect(res.body.detail).toBe(`No workspace ${other} among your workspaces.`);
     }
     const mine = await s.call('GET', `${s.keysPath}/${otherKey.body.id}`, { token: s.admin });
     expect([mine.status, mine.body.code]).toEqual([404, 'api_key_not_found']);

@@ -29,8 +29,9 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (code: string, what: string, id: string) =>
-  new DomainError('not_found', code, `${what} not found`, `No ${what.toLowerCase()} ${id} in this workspace.`);
+/** `where` names the place looked in; a workspace itself is looked up among the caller's, not within one. */
+export const notFound = (code: string, what: string, id: string, where = 'in this workspace') =>
+  new DomainError('not_found', code, `${what} not found`, `No ${what.toLowerCase()} ${id} ${where}.`);
 
 export const unprocessable = (code: string, title: string, detail: string, field?: string) =>
   new DomainError('unprocessable', code, title, detail, field ? { errors: [{ field, code, message: detail }] } : {});

@@ -20,7 +20,7 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
 
 /** Anything outside the caller's own workspace does not exist, as far as the caller can tell. */
 export function requireOwnWorkspace(principal: Principal, workspaceId: string): WorkspaceRecord {
-  if (principal.workspace.id !== workspaceId) throw notFound('workspace_not_found', 'Workspace', workspaceId);
+  if (principal.workspace.id !== workspaceId) throw notFound('workspace_not_found', 'Workspace', workspaceId, 'among your workspaces');
   return principal.workspace;
 }
 
@@ -126,7 +126,7 @@ export class WorkspaceService {
   async get(ctx: ActionContext, workspaceId: string): Promise<WorkspaceRecord> {
     requireOwnWorkspace(ctx.principal, workspaceId);
     const workspace = await this.store.workspace(workspaceId);
-    if (!workspace) throw notFound('workspace_not_found', 'Workspace', workspaceId);
+    if (!workspace) throw notFound('workspace_not_found', 'Workspace', workspaceId, 'among your workspaces');
     return workspace;
   }
 
@@ -134,7 +134,7 @@ export class WorkspaceService {
     requireOwnWorkspace(ctx.principal, workspaceId);
     const updated = await this.store.transact(async (tx) => {
       const current = await tx.workspace(workspaceId);
-      if (!current) throw notFound('workspace_not_found', 'Workspace', workspaceId);
+      if (!current) throw notFound('workspace_not_found', 'Workspace', workspaceId, 'among your workspaces');
       requireMemberForProtectedSettings(ctx.principal, current.settings, input.settings);
       const next: WorkspaceRecord = { ...current, name: input.name ?? current.name, settings: { ...current.settings, ...input.settings }, updated_at: ctx.now.toISOString() };
       tx.putWorkspace(next);
