@@ -18,10 +18,10 @@
  *   arrays per segment instead of parsing every event. A summary that does not match its segment
  *   is ignored: the segment is read, and summarized again.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { newId } from '../domain/ids.js';
+import { listDigest } from '../domain/pagination.js';
 import { AppendLog, Checkpoint, fsyncDirectory, listSegments, readLineBatches, type SegmentInfo, type WrittenSegment } from '../storage/index.js';
 import { systemClock, type Clock } from '../traffic/clock.js';
 import {
@@ -138,11 +138,6 @@ interface WorkspaceBase {
   index: WorkspaceIndex;
   headHash: string;
   headId: string | null;
-}
-
-/** What a cursor is valid for: its workspace's log with the same filters. */
-function listTagOf(workspaceId: string, filtersFingerprint: string): string {
-  return createHash('sha256').update(`${workspaceId}\n${filtersFingerprint}`).digest('base64url').slice(0, 12);
 }
 
 function encodeCursor(ordinal: number, tag: number, fingerprint: string): string {
@@ -311,7 +306,8 @@ abstract class AuditLogCore<W extends WorkspaceBase> implements AuditLogApi {
     const limit = pageLimit(page.limit);
     const resolved = resolveFilters(filters, this.clock.now());
     const cursor = page.cursor !== undefined ? decodeCursor(page.cursor) : undefined;
-    const listTag = listTagOf(workspaceId, resolved.fingerprint);
+    // What a cursor is valid for: this workspace's log with the same filters.
+    const listTag = listDigest({ list: 'audit-logs', within: [workspaceId], filters: { filters: resolved.fingerprint } });
     if (cursor && cursor.f !== listTag) throw new InvalidCursorError('The cursor belongs to another list (other filters, or another workspace); start again without it.');
     const state = this.workspaces.get(workspaceId);
     if (!state) {
