@@ -136,9 +136,8 @@ export class ApiKeyService {
 
   async list(ctx: ActionContext, workspaceId: string, filters: ApiKeyFilters, page: PageRequest): Promise<Page<ApiKeyView>> {
     requireOwnWorkspace(ctx.principal, workspaceId);
-    const unfiltered =
-      filters.status === undefined && filters.environment === undefined && filters.search === undefined && filters.scope === undefined && filters.created_by === undefined;
     const identity = apiKeyList(workspaceId, filters);
+    const unfiltered = Object.values(identity.filters!).every((value) => value === undefined);
     const result = unfiltered ? await this.newestKeys(workspaceId, page, identity) : await this.matchingKeys(workspaceId, filters, ctx.now, page, identity);
     return { ...result, data: await Promise.all(result.data.map((k) => this.present(k, ctx.now))) };
   }

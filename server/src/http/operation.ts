@@ -36,35 +36,27 @@ function specBodyCheck(method: string, path: string): MiddlewareHandler {
 }
 
 /**
- * For a body the spec marks optional: an empty body sent with `Content-Type: application/json`
- * means "no settings", not malformed JSON (the validator would otherwise try to parse it).
+ * No body (nothing, or only whitespace) where the spec has one. Sent as JSON to an optional body,
+ * it means "no settings", not malformed JSON: it is read as `{}`. To a required body, with a JSON
+ * content type or none, it is a missing field `body`, not an empty update: the validators would
+ * otherwise read it as `{}`, which every update schema's zod form accepts. A non-JSON content type
+ * is left to the 415 check.
  */
-const emptyOptionalBody: MiddlewareHandler = async (c, next) => {
-  if (isJsonMediaType(c.req.header('content-type')) && (await c.req.text()).trim() === '') {
-    setBodyText(c, '{}');
-  }
-  await next();
-};
-
-/**
- * For a body the spec marks required: no body at all (or only whitespace), with no content type
- * or a JSON one, is a missing field `body`, not an empty update or malformed JSON. Without this,
- * the validators would read an absent body as `{}`, which every update schema's zod form accepts.
- * A non-JSON content type is left to the 415 check.
- */
-const missingRequiredBody: MiddlewareHandler = async (c, next) => {
-  const type = c.req.header('content-type');
-  if ((type === undefined || isJsonMediaType(type)) && (await c.req.text()).trim() === '') {
-    return validationProblem(c, [{ field: 'body', code: 'required', message: 'Required: this operation needs a JSON request body.' }]);
-  }
-  return next();
-};
+function emptyBody(required: boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const type = c.req.header('content-type');
+    if ((isJsonMediaType(type) || (required && type === undefined)) && (await c.req.text()).trim() === '') {
+      if (required) return validationProblem(c, [{ field: 'body', code: 'required', message: 'Required: this operation needs a JSON request body.' }]);
+      setBodyText(c, '{}');
+    }
+    return next();
+  };
+}
 
 export function operationRoute<OpId extends OperationId, R extends Request = {}>(operationId: OpId, request?: R) {
   const op = operations[operationId];
   const middleware: MiddlewareHandler[] = op.authenticated ? [requireOperationScopes(operationId)] : [];
-  if (op.bodyRequired) middleware.push(missingRequiredBody);
-  else if (op.hasBody) middleware.push(emptyOptionalBody);
+  if (op.hasBody) middleware.push(emptyBody(op.bodyRequired));
   if (request?.body) middleware.push(specBodyCheck(op.method, op.path));
   // Whether the body is required is the spec's to say, not the route's.
   const body = request?.body ? { ...request.body, required: op.bodyRequired } : undefined;
