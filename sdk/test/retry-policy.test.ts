@@ -64,14 +64,20 @@ describe('parseRetryAfter', () => {
 describe('serverRequestedDelay', () => {
   it('prefers Retry-After over the rate-limit reset', () => {
     const headers = new Headers({ 'Retry-After': '2', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 + 50) });
-    expect(serverRequestedDelay(headers, NOW)).toEqual({ ms: 2000, source: 'retry-after' });
+    expect(serverRequestedDelay(429, headers, NOW)).toEqual({ ms: 2000, source: 'retry-after' });
   });
 
   it('uses the reset only when nothing remains', () => {
     const reset = String(NOW / 1000 + 50);
-    expect(serverRequestedDelay(new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset }), NOW)).toEqual({ ms: 50_000, source: 'rate-limit-reset' });
-    expect(serverRequestedDelay(new Headers({ 'X-RateLimit-Remaining': '1', 'X-RateLimit-Reset': reset }), NOW)).toBeNull();
-    expect(serverRequestedDelay(new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 - 5) }), NOW)).toEqual({ ms: 0, source: 'rate-limit-reset' });
+    expect(serverRequestedDelay(429, new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset }), NOW)).toEqual({ ms: 50_000, source: 'rate-limit-reset' });
+    expect(serverRequestedDelay(429, new Headers({ 'X-RateLimit-Remaining': '1', 'X-RateLimit-Reset': reset }), NOW)).toBeNull();
+    expect(serverRequestedDelay(429, new Headers({ 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 - 5) }), NOW)).toEqual({ ms: 0, source: 'rate-limit-reset' });
+  });
+
+  it('uses the reset on a 429 only, Retry-After on any status', () => {
+    const spent = { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(NOW / 1000 + 50) };
+    expect(serverRequestedDelay(503, new Headers(spent), NOW)).toBeNull();
+    expect(serverRequestedDelay(503, new Headers({ ...spent, 'Retry-After': '3' }), NOW)).toEqual({ ms: 3000, source: 'retry-after' });
   });
 });
 

@@ -66,10 +66,15 @@ export function backoffDelay(retryIndex: number, random: RandomSource = Math.ran
 /** Where a retry delay came from. */
 export type DelaySource = 'retry-after' | 'rate-limit-reset' | 'backoff';
 
-/** The wait the server asked for, from `Retry-After`, else from the rate-limit reset when nothing remains. */
-export function serverRequestedDelay(headers: Headers, now: number = Date.now()): ServerRequestedDelay | null {
+/**
+ * The wait the server asked for with a response of `status`: `Retry-After`, else, on a 429 only,
+ * the rate-limit reset when nothing remains. The rate-limit headers come with every answer, so on
+ * any other status (a 5xx while the allowance is spent) the reset says nothing about when to retry.
+ */
+export function serverRequestedDelay(status: number, headers: Headers, now: number = Date.now()): ServerRequestedDelay | null {
   const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
   if (retryAfter !== null) return { ms: retryAfter, source: 'retry-after' };
+  if (status !== 429) return null;
   const remaining = headers.get('x-ratelimit-remaining')?.trim();
   const reset = headers.get('x-ratelimit-reset')?.trim();
   if (remaining === '0' && reset && /^\d+(\.\d+)?$/.test(reset)) {
@@ -134,8 +139,7 @@ export function decideRetry(ctx: RetryContext): RetryDecision {
   if (ctx.status !== undefined && !isRetryableStatus(ctx.status)) return { retry: false, reason: 'not-retryable' };
   if (ctx.status === 409 && ctx.code !== IDEMPOTENCY_IN_FLIGHT_CODE) return { retry: false, reason: 'not-retryable' };
   if (ctx.retryIndex >= ctx.maxRetries) return { retry: false, reason: 'retries-exhausted' };
-  const asked = ctx.headers ? serverRequestedDelay(ctx.headers, ctx.now ?? Date.now()) : null;
-  const requested = asked?.source === 'rate-limit-reset' && ctx.status !== 429 ? null : asked;
+  const requested = ctx.status !== undefined && ctx.headers ? serverRequestedDelay(ctx.status, ctx.headers, ctx.now ?? Date.now()) : null;
   if (requested) {
     if (requested.ms > ctx.maxRetryDelay) return { retry: false, reason: 'delay-exceeds-cap', requestedDelayMs: requested.ms };
     return { retry: true, delayMs: requested.ms, source: requested.source };
