@@ -15,6 +15,7 @@ import type { ApiKeyRecord as Key } from '../src/domain/model.js';
 import { requestBody } from '../src/http/request-body.js';
 import type { Services } from '../src/routes/services.js';
 import { startTessera } from '../src/runtime.js';
+import { rateLimitHeaders } from '../src/traffic/index.js';
 
 const dataDir = process.argv[2]!;
 const started = performance.now();
@@ -60,13 +61,10 @@ async function floorRoutes(services: Services) {
   /** The rate-limit headers, and the state verify reports, of a key that has used nothing yet. */
   const rateLimited = (c: Context, key: Key) => {
     const limit = key.rate_limit?.requests_per_minute ?? 1000;
-    const reset = Math.ceil(Date.now() / 1000) + 60;
-    c.header('ratelimit', `"default";r=${limit};t=60`);
-    c.header('ratelimit-policy', `"default";q=${limit};w=60`);
-    c.header('x-ratelimit-limit', String(limit));
-    c.header('x-ratelimit-remaining', String(limit));
-    c.header('x-ratelimit-reset', String(reset));
-    return { limit, burst: limit, remaining: limit, reset };
+    const burst = key.rate_limit?.burst ?? 100;
+    const decision = { allowed: true, limit, burst, remaining: limit, resetAtSeconds: Math.ceil(Date.now() / 1000) + 60, resetAfterSeconds: 60 } as const;
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.header(name, value);
+    return { limit, burst, remaining: limit, reset: decision.resetAtSeconds };
   };
   const shown = ({ id, workspace_id, name, environment, key_prefix, status, scopes, roles, expires_at, metadata, created_by }: Key) => ({ id, workspace_id, name, environment, key_prefix, status, scopes, roles, expires_at, metadata, created_by });
   return {
