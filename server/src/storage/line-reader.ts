@@ -7,7 +7,7 @@
  * would cost more than the reading.
  */
 import { open } from 'node:fs/promises';
-import { errnoCode } from './durable-file.js';
+import { CorruptDataFileError, errnoCode, UnreadableDataFileError } from './durable-file.js';
 
 const NEWLINE = 0x0a;
 const DEFAULT_CHUNK_BYTES = 256 * 1024;
@@ -87,5 +87,29 @@ export async function* readLineBatches(filePath: string, options: ReadLinesOptio
     return { trailingBytes: carry?.length ?? 0, bytes: position };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Hands each complete line of a file that must exist to `onLine`, with its number (from 1), in
+ * order; returns the byte counts. A {@link CorruptDataFileError} from `onLine` passes through; any
+ * other failure (the file missing or unreadable) is an {@link UnreadableDataFileError} whose cause
+ * is the original error. The file is closed however the reading ends.
+ */
+export async function forEachLine(filePath: string, onLine: (bytes: Buffer, lineNumber: number) => void): Promise<ReadLinesResult> {
+  let lineNumber = 0;
+  const lines = readLineBatches(filePath, { mustExist: true });
+  try {
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) return next.value;
+      for (const line of next.value) onLine(line.bytes, ++lineNumber);
+    }
+  } catch (error) {
+    if (error instanceof CorruptDataFileError) throw error;
+    throw new UnreadableDataFileError(filePath, error);
+  } finally {
+    // Closes the file when a damaged line stopped the reading (a no-op once every line is read).
+    await lines.return({ bytes: 0, trailingBytes: 0 });
   }
 }

@@ -20,8 +20,8 @@
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { CorruptDataFileError, UnreadableDataFileError, fsyncDirectory, isPlainObject, namesIn, parseJsonText, writeAll } from './durable-file.js';
-import { readLineBatches } from './line-reader.js';
+import { CorruptDataFileError, fsyncDirectory, isPlainObject, namesIn, parseJsonText, writeAll } from './durable-file.js';
+import { forEachLine } from './line-reader.js';
 import { messageOf } from '../error-message.js';
 
 export interface JournalFile {
@@ -104,47 +104,30 @@ export async function replayJournal(
 ): Promise<JournalReplayReport> {
   const report: JournalReplayReport = { lastSeq: afterSeq, applied: 0, bytes: 0, tornTails: [] };
   for (const file of files) {
-    let lineNumber = 0;
-    let read;
-    try {
-      // Listed a moment ago, under the folder's lock: a journal file that is gone now is an error.
-      const lines = readLineBatches(file.path, { mustExist: true });
-      try {
-        for (read = await lines.next(); !read.done; read = await lines.next()) {
-          for (const line of read.value) {
-            lineNumber += 1;
-            const entry = parseEntry(line.bytes);
-            if (typeof entry === 'string') {
-              throw new CorruptDataFileError(file.path, `line ${lineNumber} is damaged: ${entry}`);
-            }
-            // Entries the snapshot already holds are skipped. They may even have a gap: a checkpoint
-            // can take in a transaction whose journal append then failed.
-            if (entry.seq <= afterSeq) continue;
-            const expected = report.lastSeq + 1;
-            if (entry.seq !== expected) {
-              const missing = expected === entry.seq - 1 ? `${expected} is` : `${expected} to ${entry.seq - 1} are`;
-              throw new CorruptDataFileError(
-                file.path,
-                `line ${lineNumber} holds transaction ${entry.seq}, but transaction${expected === entry.seq - 1 ? '' : 's'} ${missing} ` +
-                  `neither in the snapshot nor in the journal before it (a journal file or line is missing)`,
-              );
-            }
-            apply(entry, { file: file.path, line: lineNumber });
-            report.applied += 1;
-            report.lastSeq = entry.seq;
-          }
-        }
-      } finally {
-        // Closes the file when a damaged line stopped the loop (a no-op once the lines are all
-        // read); the value passed is never looked at.
-        await lines.return(undefined as never);
+    // Listed a moment ago, under the folder's lock: a journal file that is gone now is an error.
+    const read = await forEachLine(file.path, (bytes, lineNumber) => {
+      const entry = parseEntry(bytes);
+      if (typeof entry === 'string') {
+        throw new CorruptDataFileError(file.path, `line ${lineNumber} is damaged: ${entry}`);
       }
-    } catch (error) {
-      if (error instanceof CorruptDataFileError) throw error;
-      throw new UnreadableDataFileError(file.path, error);
-    }
-    report.bytes += read.value.bytes;
-    if (read.value.trailingBytes > 0) report.tornTails.push({ file: file.path, bytes: read.value.trailingBytes });
+      // Entries the snapshot already holds are skipped. They may even have a gap: a checkpoint
+      // can take in a transaction whose journal append then failed.
+      if (entry.seq <= afterSeq) return;
+      const expected = report.lastSeq + 1;
+      if (entry.seq !== expected) {
+        const missing = expected === entry.seq - 1 ? `${expected} is` : `${expected} to ${entry.seq - 1} are`;
+        throw new CorruptDataFileError(
+          file.path,
+          `line ${lineNumber} holds transaction ${entry.seq}, but transaction${expected === entry.seq - 1 ? '' : 's'} ${missing} ` +
+            `neither in the snapshot nor in the journal before it (a journal file or line is missing)`,
+        );
+      }
+      apply(entry, { file: file.path, line: lineNumber });
+      report.applied += 1;
+      report.lastSeq = entry.seq;
+    });
+    report.bytes += read.bytes;
+    if (read.trailingBytes > 0) report.tornTails.push({ file: file.path, bytes: read.trailingBytes });
   }
   return report;
 }

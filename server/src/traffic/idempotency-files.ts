@@ -17,7 +17,7 @@ import {
   writeAll,
   writeFileDurablyWith,
 } from '../storage/durable-file.js';
-import { readLineBatches } from '../storage/line-reader.js';
+import { forEachLine } from '../storage/line-reader.js';
 import type { CompletedIdempotencyEntry } from './idempotency.js';
 import { decodeRecord, decodeSnapshotHeader, type SnapshotHeader } from './idempotency-records.js';
 import { messageOf } from '../error-message.js';
@@ -57,29 +57,18 @@ export interface LogContent {
  * {@link UnreadableDataFileError} when it cannot be read.
  */
 async function readValues(filePath: string, onValue: (value: unknown) => void): Promise<{ bytes: number; tornBytes: number } | undefined> {
-  let lineNumber = 0;
-  const lines = readLineBatches(filePath, { mustExist: true });
   try {
-    for (;;) {
-      const next = await lines.next();
-      if (next.done) return { bytes: next.value.bytes - next.value.trailingBytes, tornBytes: next.value.trailingBytes };
-      for (const line of next.value) {
-        lineNumber += 1;
-        try {
-          onValue(parseJsonText(line.bytes));
-        } catch (error) {
-          const reason = messageOf(error);
-          throw new CorruptDataFileError(filePath, `line ${lineNumber} is damaged: ${reason}`, { cause: error });
-        }
+    const read = await forEachLine(filePath, (bytes, lineNumber) => {
+      try {
+        onValue(parseJsonText(bytes));
+      } catch (error) {
+        throw new CorruptDataFileError(filePath, `line ${lineNumber} is damaged: ${messageOf(error)}`, { cause: error });
       }
-    }
+    });
+    return { bytes: read.bytes - read.trailingBytes, tornBytes: read.trailingBytes };
   } catch (error) {
-    if (error instanceof CorruptDataFileError) throw error;
-    if (errnoCode(error) === 'ENOENT' && lineNumber === 0) return undefined;
-    throw new UnreadableDataFileError(filePath, error);
-  } finally {
-    // Closes the file when a damaged line stops the reading early.
-    await lines.return({ bytes: 0, trailingBytes: 0 });
+    if (error instanceof UnreadableDataFileError && errnoCode(error.cause) === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
